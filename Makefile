@@ -1,0 +1,75 @@
+# Reports on the criminal protection of personality rights in China.
+# `make help` lists the targets; `make report` and `make test` set everything up.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB := .venv-lab
+PUBLISH_DIR ?=
+JOBS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help env system data report test lint format lab publish serve bench lock clean
+
+help: ## List the targets with what they do
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name report-lib --display-name "Python (report-lib)" >/dev/null
+	@touch $@
+
+env: $(STAMP) ## Create or update the Python environment in .venv (pinned, with the Jupyter kernel)
+
+system: $(STAMP) ## Install Chromium, poppler and CJK fonts from Debian if missing (as root)
+	@missing="$$($(BIN)/report-lib doctor --missing)" || exit 1; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+	      || { echo "error: apt-get could not install: $$missing" >&2; exit 1; }; \
+	  else \
+	    echo "error: missing: $$missing; install with: sudo apt-get install $$missing (or set REPORT_LIB_CHROMIUM)" >&2; exit 1; \
+	  fi; \
+	fi
+
+data: $(STAMP) ## Check data/raw and rebuild data/processed
+	@$(BIN)/report-lib data
+
+report: system data ## Build every report (executed notebooks, HTML, PDF, index) in outputs/
+	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS))
+
+test: system ## Run the whole test suite (lint and format checks included)
+	$(BIN)/pytest
+
+lint: $(STAMP) ## Lint and format-check the code and notebooks with ruff
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format the code and notebooks with ruff
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+$(LAB)/.installed: $(STAMP)
+	@test -x $(LAB)/bin/python || $(PYTHON) -m venv $(LAB)
+	$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock 'jupyterlab==4.6.6'
+	@touch $@
+
+lab: $(LAB)/.installed ## Open JupyterLab on notebooks/ with the project's kernel (own env, keeps builds lean)
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB)/bin/jupyter lab --notebook-dir=notebooks
+
+publish: $(STAMP) ## Copy index, HTML and PDF to PUBLISH_DIR atomically
+	@$(BIN)/report-lib publish $(PUBLISH_DIR)
+
+serve: $(STAMP) ## Preview outputs/ on http://localhost:8000
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory outputs 8000
+
+bench: system data ## Benchmark the build against the naive baseline (writes outputs/bench.json)
+	@$(BIN)/report-lib bench
+
+lock: $(STAMP) ## Rewrite requirements.lock from the environment
+	@{ sed -n '1,2p' requirements.lock; $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock.tmp
+	@mv requirements.lock.tmp requirements.lock
+
+clean: ## Remove outputs/ and caches (keeps .venv)
+	rm -rf outputs .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Reports on the criminal protection of personality rights in China."""

@@ -1,0 +1,71 @@
+"""`report-lib`: the command line. Bad input ends in one line on stderr and exit 2,
+never a traceback. Heavy modules are imported inside each command, so that a
+build with nothing to do starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from report_lib.errors import DataError
+
+EXIT_BAD_INPUT = 2
+
+
+def _data(args: argparse.Namespace) -> int:
+    from report_lib import dataset
+
+    paths = dataset.Paths(args.raw, args.reference, args.corrections, args.out)
+    built = dataset.build(paths)
+    written = dataset.write(built, args.out)
+    figures = built.figures
+    print(
+        f"data: {len(figures)} figures from {figures['source_id'].nunique()} sources "
+        f"checked; {len(written)} files of {args.out} updated"
+    )
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from report_lib.system import missing_packages
+
+    missing = missing_packages()
+    if args.missing:
+        print(" ".join(missing))
+        return 0
+    for package in missing:
+        print(f"missing: Debian package '{package}'")
+    return 1 if missing else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="report-lib", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    data = commands.add_parser("data", help="check data/raw and write data/processed")
+    data.add_argument("--raw", type=Path, default=Path("data/raw"), help="folder of sources")
+    data.add_argument("--reference", type=Path, default=Path("data/reference"))
+    data.add_argument("--corrections", type=Path, default=Path("data/corrections.csv"))
+    data.add_argument("--out", type=Path, default=Path("data/processed"), help="output folder")
+    data.set_defaults(run=_data)
+    doctor = commands.add_parser("doctor", help="check the browser, poppler and CJK fonts")
+    doctor.add_argument("--missing", action="store_true", help="print missing Debian packages")
+    doctor.set_defaults(run=_doctor)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

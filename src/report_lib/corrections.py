@@ -1,0 +1,61 @@
+"""The corrections ledger: fixes to a source's wording, each with its reason.
+
+Corrections apply to the transcribed fields (crime, measure, case), never to the
+document or the quote, which stay verbatim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from report_lib.csvfile import read_rows
+from report_lib.errors import DataError
+
+COLUMNS = ("id", "source_id", "field", "find", "replace", "reason", "reference")
+FIELDS = ("crime", "measure", "case")
+
+
+@dataclass(frozen=True)
+class Correction:
+    id: str
+    source_id: str  # "*" for every source
+    field: str
+    find: str
+    replace: str
+    reason: str
+    reference: str
+
+    def applies_to(self, source_id: str, field: str, text: str) -> bool:
+        return self.source_id in ("*", source_id) and self.field == field and self.find in text
+
+
+def load_corrections(path: Path) -> list[Correction]:
+    ledger: list[Correction] = []
+    seen: set[str] = set()
+    for row_number, row in read_rows(path, COLUMNS):
+        if not row["id"] or row["id"] in seen:
+            raise DataError(
+                path, f"missing or duplicate id '{row['id']}'", row=row_number, field="id"
+            )
+        if row["field"] not in FIELDS:
+            raise DataError(
+                path, f"field must be one of {', '.join(FIELDS)}", row=row_number, field="field"
+            )
+        for name in ("find", "reason"):
+            if not row[name]:
+                raise DataError(path, f"empty {name}", row=row_number, field=name)
+        seen.add(row["id"])
+        ledger.append(Correction(**row))
+    return ledger
+
+
+def correct(
+    ledger: list[Correction], source_id: str, field: str, text: str
+) -> tuple[str, list[str]]:
+    """The corrected text and the ids of the corrections that changed it."""
+    applied = []
+    for entry in ledger:
+        if entry.applies_to(source_id, field, text):
+            text = text.replace(entry.find, entry.replace)
+            applied.append(entry.id)
+    return text, applied

@@ -1,0 +1,167 @@
+"""The processed dataset: built from data/raw by the checks above, written to
+data/processed as tidy CSV, and read back with its types for the notebooks."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from report_lib import atomic
+from report_lib.checks import CheckResult, consistency, corrections_used, coverage
+from report_lib.corrections import load_corrections
+from report_lib.errors import DataError
+from report_lib.figures import Figure, build_figure
+from report_lib.reference import load_reference
+from report_lib.sources import Source, load_sources, sha256
+
+FIGURES_CSV = "figures.csv"
+CHECKS_CSV = "checks.csv"
+SOURCES_CSV = "sources.csv"
+
+FIGURE_DTYPES = {
+    "source_id": "string",
+    "source_role": "string",
+    "figure_id": "string",
+    "measure": "string",
+    "crime": "string",
+    "case": "string",
+    "value": "Int64",
+    "qualifier": "string",
+    "unit": "string",
+    "period_note": "string",
+    "raw": "string",
+    "quote": "string",
+    "quote_start": "Int64",
+    "quote_end": "Int64",
+    "raw_start": "Int64",
+    "raw_end": "Int64",
+    "corroborated": "boolean",
+    "corroborated_by": "string",
+    "corroboration_note": "string",
+    "corrections": "string",
+    "repeats": "string",
+}
+DATE_COLUMNS = ("period_start", "period_end")
+FIGURE_COLUMNS = [f.name for f in dataclasses.fields(Figure)]
+
+
+@dataclass(frozen=True)
+class Paths:
+    raw: Path
+    reference: Path
+    corrections: Path
+    out: Path
+
+
+@dataclass(frozen=True)
+class Dataset:
+    figures: pd.DataFrame
+    checks: pd.DataFrame
+    sources: pd.DataFrame
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The figures with the dtypes every reader may rely on."""
+    frame = frame.astype(FIGURE_DTYPES)
+    for column in DATE_COLUMNS:
+        frame[column] = pd.to_datetime(frame[column])
+    return frame[FIGURE_COLUMNS]
+
+
+def _source_row(source: Source) -> dict[str, object]:
+    origin = source.origin
+    return {
+        "source_id": source.id,
+        "role": source.role,
+        "title": origin["title"],
+        "publisher": origin["publisher"],
+        "date": origin["date"].isoformat(),
+        "language": origin["outlet_language"],
+        "file": source.document_path.name,
+        "sha256": sha256(source.document_path),
+        "address": " ".join(str(origin["address"]).split()),
+    }
+
+
+def _figures_of(source: Source, paths: Paths, ledger, ref) -> list[Figure]:
+    figures, seen = [], {}
+    for row in source.figures:
+        figure = build_figure(row, source, ref, ledger)
+        if figure.figure_id in seen:
+            raise row.error("figure_id", f"duplicate figure id (also row {seen[figure.figure_id]})")
+        seen[figure.figure_id] = row.number
+        figures.append(figure)
+    return figures
+
+
+def build(paths: Paths) -> Dataset:
+    """Read and check every source; raise DataError on the first defect."""
+    ref = load_reference(paths.reference)
+    ledger = load_corrections(paths.corrections)
+    sources = load_sources(paths.raw)
+    figures: list[Figure] = []
+    checks: list[CheckResult] = []
+    ids: dict[str, str] = {}
+    for source in sources:
+        own = _figures_of(source, paths, ledger, ref)
+        for figure in own:
+            if figure.figure_id in ids:
+                raise DataError(
+                    source.folder / "figures.csv",
+                    f"figure id '{figure.figure_id}' is also used by {ids[figure.figure_id]}",
+                    field="figure_id",
+                )
+            ids[figure.figure_id] = source.id
+        rows = {r.fields["figure_id"]: r for r in source.figures}
+        own, agreed = consistency(own, rows)
+        checks += coverage(source, own) + agreed
+        figures += own
+    checks += corrections_used(paths.corrections, ledger, figures, {s.id for s in sources})
+    return Dataset(
+        figures=typed(
+            pd.DataFrame([dataclasses.asdict(f) for f in figures], columns=FIGURE_COLUMNS)
+        ),
+        checks=pd.DataFrame([dataclasses.asdict(c) for c in checks]),
+        sources=pd.DataFrame([_source_row(s) for s in sources]),
+    )
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def write(dataset: Dataset, out: Path) -> list[Path]:
+    """Write the processed files; only files whose content changed are touched."""
+    written = []
+    for name, frame in (
+        (FIGURES_CSV, dataset.figures),
+        (CHECKS_CSV, dataset.checks),
+        (SOURCES_CSV, dataset.sources),
+    ):
+        if atomic.write_text(out / name, _csv(frame)):
+            written.append(out / name)
+    return written
+
+
+def load_figures(processed: Path = Path("data/processed")) -> pd.DataFrame:
+    """The figures with their types: the one way notebooks read the data."""
+    path = processed / FIGURES_CSV
+    if not path.is_file():
+        raise DataError(path, "missing; run `make data` first")
+    frame = pd.read_csv(path, dtype="string")
+    missing = [c for c in FIGURE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(path, f"missing column '{missing[0]}'", row=1, field=missing[0])
+    frame["corroborated"] = frame["corroborated"].map({"True": True, "False": False})
+    return typed(frame)
+
+
+def load_table(name: str, processed: Path = Path("data/processed")) -> pd.DataFrame:
+    """Another processed table (checks, sources) as strings."""
+    return pd.read_csv(processed / name, dtype="string", keep_default_na=False)

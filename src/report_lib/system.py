@@ -1,0 +1,37 @@
+"""The programs outside Python that the reports and tests need, and the Debian
+packages that bring them, so that set-up can install exactly what is missing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+POPPLER_TOOLS = ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
+CJK_FAMILY = "Noto Sans CJK SC"
+
+
+def _has_chromium() -> bool:
+    from report_lib.browser import BrowserNotFound, find_chromium
+
+    try:
+        find_chromium()
+    except BrowserNotFound:
+        return False
+    return True
+
+
+def _has_cjk_font() -> bool:
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", CJK_FAMILY], capture_output=True, text=True, check=False)
+    return bool(listed.stdout.strip())
+
+
+def missing_packages() -> list[str]:
+    """Debian packages to install for what is missing, in install order."""
+    checks = (
+        ("chromium", _has_chromium),
+        ("poppler-utils", lambda: all(shutil.which(tool) for tool in POPPLER_TOOLS)),
+        ("fonts-noto-cjk", _has_cjk_font),
+    )
+    return [package for package, present in checks if not present()]
