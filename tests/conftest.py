@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+
+from report_lib.browser import BrowserNotFound, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -19,3 +23,47 @@ def data_copy(tmp_path: Path) -> Path:
         shutil.copytree(DATA / name, target / name)
     shutil.copy(DATA / "corrections.csv", target / "corrections.csv")
     return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """The whole project built once into a temporary folder, as `make report` does."""
+    from report_lib.build import Layout, build
+
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(DATA, root / "data", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
+    layout = Layout(root, root / "outputs")
+    assert build(layout) == 0
+    return layout
+
+
+POPPLER = ("pdfinfo", "pdftotext", "pdffonts")
+
+
+def unavailable(reason: str) -> None:
+    """A missing tool fails the run on CI (the set-up installs it) and skips elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    try:
+        return find_chromium()
+    except BrowserNotFound as exc:
+        unavailable(str(exc))
+
+
+@pytest.fixture(scope="session")
+def poppler() -> None:
+    missing = [tool for tool in POPPLER if shutil.which(tool) is None]
+    if missing:
+        unavailable(f"poppler-utils missing: {', '.join(missing)}")
+
+
+def poppler_text(tool: str, pdf: Path) -> str:
+    args = [tool, str(pdf)] + (["-"] if tool == "pdftotext" else [])
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout

@@ -20,9 +20,18 @@ PRIMARY = "spp-2022-02-21"
 def _run(data: Path, capsys) -> tuple[int, str]:
     out = data / "processed"
     code = main(
-        ["data", "--raw", str(data / "raw"), "--reference", str(data / "reference"),
-         "--corrections", str(data / "corrections.csv"), "--out", str(out)]
-    )  # fmt: skip
+        [
+            "data",
+            "--raw",
+            str(data / "raw"),
+            "--reference",
+            str(data / "reference"),
+            "--corrections",
+            str(data / "corrections.csv"),
+            "--out",
+            str(out),
+        ]
+    )
     return code, capsys.readouterr().err
 
 
@@ -63,8 +72,15 @@ def _assert_rejected(data: Path, capsys, processed, *parts: str) -> str:
 
 def test_a_non_number(primary, data_copy, capsys, processed):
     _edit_csv(primary / "figures.csv", 3, "raw", "suspects")
-    _assert_rejected(data_copy, capsys, processed, "figures.csv", "row 3", "field 'raw'",
-                     "'suspects' is not a number")  # fmt: skip
+    _assert_rejected(
+        data_copy,
+        capsys,
+        processed,
+        "figures.csv",
+        "row 3",
+        "field 'raw'",
+        "'suspects' is not a number",
+    )
 
 
 def test_a_negative_count(data_copy, capsys, processed):
@@ -88,8 +104,9 @@ def test_a_negative_count(data_copy, capsys, processed):
         encoding="utf-8",
     )
     (folder / "excluded.csv").write_text("text,start,reason\nSince 2019,0,period\n")
-    _assert_rejected(data_copy, capsys, processed, "zz-negative/figures.csv", "row 2",
-                     "field 'raw'", "negative")  # fmt: skip
+    _assert_rejected(
+        data_copy, capsys, processed, "zz-negative/figures.csv", "row 2", "field 'raw'", "negative"
+    )
 
 
 def test_an_unknown_crime(primary, data_copy, capsys, processed):
@@ -150,15 +167,17 @@ def test_a_number_that_is_neither_figure_nor_excluded(primary, data_copy, capsys
     path = primary / "excluded.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(line for line in lines if "top ten" not in line), encoding="utf-8")
-    _assert_rejected(data_copy, capsys, processed, "personality-rights.en.txt", "'ten'",
-                     "neither a figure nor")  # fmt: skip
+    _assert_rejected(
+        data_copy, capsys, processed, "personality-rights.en.txt", "'ten'", "neither a figure nor"
+    )
 
 
 def test_a_restated_figure_that_disagrees(primary, data_copy, capsys, processed):
     # Row 3 (168 arrests) recoded as persons prosecuted now restates row 2's 213.
     _edit_csv(primary / "figures.csv", 3, "measure", "persons_prosecuted")
-    _assert_rejected(data_copy, capsys, processed, "row 3", "field 'raw'",
-                     "'168' disagrees with '213'")  # fmt: skip
+    _assert_rejected(
+        data_copy, capsys, processed, "row 3", "field 'raw'", "'168' disagrees with '213'"
+    )
 
 
 def test_a_unit_that_does_not_fit_the_measure(primary, data_copy, capsys, processed):
@@ -169,10 +188,18 @@ def test_a_unit_that_does_not_fit_the_measure(primary, data_copy, capsys, proces
 def test_the_console_script_prints_no_traceback(primary, data_copy):
     _edit_csv(primary / "figures.csv", 3, "raw", "suspects")
     result = subprocess.run(
-        [Path(sys.executable).with_name("report-lib"), "data", "--raw", data_copy / "raw",
-         "--out", data_copy / "processed"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            Path(sys.executable).with_name("report-lib"),
+            "data",
+            "--raw",
+            data_copy / "raw",
+            "--out",
+            data_copy / "processed",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert not (data_copy / "processed").exists()

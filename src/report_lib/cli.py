@@ -28,6 +28,34 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from report_lib.build import Layout, build
+
+    return build(Layout(Path.cwd(), args.out), jobs=args.jobs, only=args.only or None)
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from report_lib.site import publish
+
+    if not args.target:
+        raise DataError(
+            "PUBLISH_DIR", "name the folder to publish to: make publish PUBLISH_DIR=..."
+        )
+    files = publish(args.out, args.target)
+    print(f"published {len(files)} files to {args.target}")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from report_lib import bench
+
+    scales = tuple(int(n) for n in args.scales.split(",")) if args.scales else ()
+    results = bench.run(Path.cwd(), args.out, scales)
+    print(bench.report(results))
+    print(f"written: {args.out / 'bench.json'}")
+    return 0
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from report_lib.system import missing_packages
 
@@ -49,6 +77,19 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("--corrections", type=Path, default=Path("data/corrections.csv"))
     data.add_argument("--out", type=Path, default=Path("data/processed"), help="output folder")
     data.set_defaults(run=_data)
+    build = commands.add_parser("build", help="run, render and index every report")
+    build.add_argument("--out", type=Path, default=Path("outputs"), help="output folder")
+    build.add_argument("--jobs", type=int, default=None, help="reports run at once (cores)")
+    build.add_argument("only", nargs="*", help="report ids to build (default: all)")
+    build.set_defaults(run=_build)
+    publish = commands.add_parser("publish", help="copy index, HTML and PDF to a folder")
+    publish.add_argument("target", type=Path, nargs="?", help="the folder to publish to")
+    publish.add_argument("--out", type=Path, default=Path("outputs"), help="build folder")
+    publish.set_defaults(run=_publish)
+    bench = commands.add_parser("bench", help="time the build against the naive baseline")
+    bench.add_argument("--out", type=Path, default=Path("outputs"), help="where bench.json goes")
+    bench.add_argument("--scales", default="10,50,100", help="report counts for the scale series")
+    bench.set_defaults(run=_bench)
     doctor = commands.add_parser("doctor", help="check the browser, poppler and CJK fonts")
     doctor.add_argument("--missing", action="store_true", help="print missing Debian packages")
     doctor.set_defaults(run=_doctor)

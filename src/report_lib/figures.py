@@ -43,8 +43,14 @@ class Figure:
     @property
     def key(self) -> tuple:
         """What a figure is a count of: two figures with one key are one statement."""
-        return (self.source_id, self.measure, self.crime, self.case, self.period_start,
-                self.period_end)  # fmt: skip
+        return (
+            self.source_id,
+            self.measure,
+            self.crime,
+            self.case,
+            self.period_start,
+            self.period_end,
+        )
 
 
 def locate(raw: str, quote: str) -> int:
@@ -91,8 +97,9 @@ def _quote_span(row: Row, source: Source) -> tuple[int, int]:
     if source.document[start : start + len(quote)] != quote:
         found = source.document.find(quote)
         hint = f"; it is at {found}" if found >= 0 else "; the quote is not in the document"
-        raise row.error("quote", f"quote not found at offset {start} of {source.document_path.name}"
-                        f"{hint}")  # fmt: skip
+        raise row.error(
+            "quote", f"quote not found at offset {start} of {source.document_path.name}{hint}"
+        )
     return start, start + len(quote)
 
 

@@ -14,6 +14,7 @@ from report_lib.errors import DataError
 
 CRIME_COLUMNS = (
     "code",
+    "label",
     "name_en",
     "name_zh",
     "article",

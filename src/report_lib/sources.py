@@ -22,14 +22,34 @@ FIGURES = "figures.csv"
 EXCLUDED = "excluded.csv"
 ROLES = ("primary", "secondary")
 ORIGIN_KEYS = (
-    "id", "role", "title", "publisher", "outlet_language", "event", "date", "speakers",
-    "address", "date_accessed", "files", "transcription_notes", "translation_notes",
+    "id",
+    "role",
+    "title",
+    "publisher",
+    "outlet_language",
+    "event",
+    "date",
+    "speakers",
+    "address",
+    "date_accessed",
+    "files",
+    "transcription_notes",
+    "translation_notes",
     "period_note",
-)  # fmt: skip
+)
 FIGURE_COLUMNS = (
-    "figure_id", "raw", "measure", "crime", "case", "quote", "quote_start",
-    "period_start", "period_end", "corroborated_by", "corroboration_note",
-)  # fmt: skip
+    "figure_id",
+    "raw",
+    "measure",
+    "crime",
+    "case",
+    "quote",
+    "quote_start",
+    "period_start",
+    "period_end",
+    "corroborated_by",
+    "corroboration_note",
+)
 EXCLUDED_COLUMNS = ("text", "start", "reason")
 
 

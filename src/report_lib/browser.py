@@ -1,0 +1,154 @@
+"""Find the system Chromium and print HTML pages to PDF with it, one browser per build."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from types import TracebackType
+
+from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
+
+from report_lib import atomic
+
+log = logging.getLogger(__name__)
+
+CHROMIUM_ENV = "REPORT_LIB_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+# Debian's /usr/bin/chromium is a shell script that sources /etc/chromium.d (Google API keys,
+# --enable-remote-extensions, --load-extension=...) before exec'ing this binary. Playwright
+# works through the wrapper too, but the real binary runs with exactly the flags given below.
+DEBIAN_WRAPPER = Path("/usr/bin/chromium")
+DEBIAN_BINARY = Path("/usr/lib/chromium/chromium")
+
+# Nothing in a report needs the network, and the intranet has none: keep Chromium from
+# phoning home (updates, sync, QUIC probes) and from needing a GPU or a large /dev/shm.
+CHROMIUM_ARGS = (
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+)
+
+# Chromium lets a page's CSS @page margins override these; they match the rule in
+# templates/report/static/report.css and apply to pages without one. The bottom margin holds
+# the page-number footer.
+PAGE_MARGINS = {"top": "16mm", "right": "15mm", "bottom": "18mm", "left": "15mm"}
+FOOTER_TEMPLATE = (
+    '<div style="width:100%;font-size:8pt;color:#555;text-align:center;'
+    "font-family:'Liberation Sans','DejaVu Sans',sans-serif\">"
+    'page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+)
+
+
+class BrowserNotFound(RuntimeError):
+    """No usable Chromium: the message says what to install."""
+
+
+def find_chromium() -> Path:
+    """Chromium to print with: $REPORT_LIB_CHROMIUM, else the first known name on PATH."""
+    configured = os.environ.get(CHROMIUM_ENV)
+    if configured:
+        path = Path(configured)
+        if not path.is_file():
+            raise BrowserNotFound(f"{CHROMIUM_ENV}={configured} does not exist")
+        return path
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return _unwrap(Path(found))
+    raise BrowserNotFound(
+        f"no Chromium found: install Debian's 'chromium' package or set {CHROMIUM_ENV}"
+    )
+
+
+def _unwrap(path: Path) -> Path:
+    if path.resolve() == DEBIAN_WRAPPER and DEBIAN_BINARY.is_file():
+        return DEBIAN_BINARY
+    return path
+
+
+def launch_args() -> list[str]:
+    """Chromium's sandbox cannot start as root (containers, CI); elsewhere keep it."""
+    args = list(CHROMIUM_ARGS)
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")
+    return args
+
+
+class PdfPrinter:
+    """One Chromium for many PDFs: launching costs about a second, printing a page much less.
+
+    Playwright's sync API binds the browser to the thread that opened it, and refuses to run
+    inside a running asyncio loop (e.g. a Jupyter kernel).
+    """
+
+    def __init__(self, executable: Path | None = None) -> None:
+        self.executable = executable
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def __enter__(self) -> PdfPrinter:
+        executable = self.executable or find_chromium()
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable, args=launch_args()
+            )
+        except BaseException:
+            self._playwright.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            if self._playwright is not None:
+                self._playwright.stop()
+            self._browser = self._playwright = None
+
+    def print_pdf(self, html: str, out: Path | None = None) -> bytes:
+        """Print a self-contained page as A4; with `out`, also write it there atomically."""
+        if self._browser is None:
+            raise RuntimeError("PdfPrinter is not open: use it as a context manager")
+        page = self._browser.new_page()
+        try:
+            pdf = _print_page(page, html)
+        finally:
+            page.close()
+        if out is not None:
+            atomic.write_bytes(Path(out), pdf)
+        return pdf
+
+
+def _print_page(page: Page, html: str) -> bytes:
+    page.route("**/*", _block)
+    page.set_content(html, wait_until="load")
+    return page.pdf(
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template=FOOTER_TEMPLATE,
+        margin=PAGE_MARGINS,
+    )
+
+
+def _block(route: Route) -> None:
+    # A report must not depend on other hosts; a blocked request is a template or data bug.
+    # data: and about: URLs never reach a route handler (Chromium serves them itself), so
+    # everything that does arrive here is a real fetch.
+    log.warning("blocked request from report page: %s", route.request.url)
+    route.abort()

@@ -1,0 +1,399 @@
+"""The build: run each report whose inputs changed (in parallel, with papermill), then
+render its HTML and PDF (one nbconvert exporter and one browser per build), the index
+and the manifest. A failed report keeps its previous outputs; nothing is half-written.
+
+Kept light at import time: a build with nothing to do must return in well under a
+second, so papermill, nbconvert and playwright are imported only when there is work."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from report_lib import atomic
+from report_lib.errors import DataError
+from report_lib.reports import Report, check_parameters, load_reports
+
+KERNEL = "report-lib"
+MANIFEST = "manifest.json"
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the build reads and writes; tests point it at a temporary folder."""
+
+    root: Path
+    out: Path
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def work(self) -> Path:
+        return self.out / ".work"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def shared_inputs(layout: Layout) -> dict[str, str]:
+    """Inputs of every report: the data, the library and its templates, the pinned versions."""
+    paths = _files(layout.data / "processed") + _files(layout.data / "reference")
+    paths += [*_files(layout.data / "raw"), layout.data / "corrections.csv"]
+    paths += _files(PACKAGE, "*.py") + _files(PACKAGE / "templates")
+    lock = layout.root / "requirements.lock"
+    paths += [lock] if lock.is_file() else []
+    return {_label(p, layout): _sha256(p) for p in paths}
+
+
+def _label(path: Path, layout: Layout) -> str:
+    for base, name in ((layout.root, ""), (PACKAGE, "report_lib/")):
+        if path.is_relative_to(base):
+            return name + path.relative_to(base).as_posix()
+    return path.as_posix()
+
+
+def fingerprint(report: Report, shared: dict[str, str], layout: Layout) -> tuple[str, dict]:
+    inputs = {**shared, _label(report.notebook, layout): _sha256(report.notebook)}
+    blob = json.dumps(
+        [report.title, report.summary, report.parameters, report.roles, inputs], sort_keys=True
+    )
+    return hashlib.sha256(blob.encode()).hexdigest(), inputs
+
+
+def outputs_of(report: Report) -> dict[str, str]:
+    return {
+        "notebook": f"notebooks/{report.id}.ipynb",
+        "html": f"{report.id}.html",
+        "pdf": f"{report.id}.pdf",
+        "tables": f"tables/{report.id}",
+    }
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"reports": []}
+
+
+def _up_to_date(entry: dict | None, key: str, out: Path) -> bool:
+    return bool(
+        entry
+        and entry.get("fingerprint") == key
+        and all((out / path).exists() for path in entry["outputs"].values())
+    )
+
+
+def revision(root: Path) -> str:
+    """The commit the reports were built from; '-dirty' when tracked files differ."""
+
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return "unknown"
+    return commit + ("-dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def build_date(root: Path) -> str:
+    """SOURCE_DATE_EPOCH, else the commit time: never the wall clock, so builds repeat."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True
+        )
+        epoch = result.stdout.strip() or "0"
+    return time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+
+
+# --- execution, in worker processes ---------------------------------------------------
+
+
+def _job(report: Report, layout: Layout) -> dict[str, Any]:
+    work = layout.work / report.id
+    relative = lambda p: os.path.relpath(p, layout.notebooks)  # noqa: E731
+    paths = {
+        "processed_dir": relative(layout.data / "processed"),
+        "reference_dir": relative(layout.data / "reference"),
+        "raw_dir": relative(layout.data / "raw"),
+        "corrections_path": relative(layout.data / "corrections.csv"),
+        "tables_dir": relative(work / "tables"),
+    }
+    return {
+        "id": report.id,
+        "input": str(report.notebook),
+        "output": str(work / f"{report.id}.ipynb"),
+        "paths": paths,
+        "parameters": report.parameters,
+        "cwd": str(layout.notebooks),
+        "progress": sys.stderr.isatty(),
+    }
+
+
+@contextlib.contextmanager
+def _kernel_log(path: Path, quiet: bool):
+    """Send the kernel's stderr (ipykernel's TCP warning, shutdown notices) to a log file
+    instead of the build's output; the kernel inherits file descriptor 2."""
+    if not quiet:
+        yield
+        return
+    saved = os.dup(2)
+    with path.open("wb") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def execute(job: dict[str, Any]) -> dict[str, Any]:
+    """Run one notebook with papermill; a failure is reported, never raised."""
+    import logging
+
+    import papermill
+    from traitlets.config import Config
+
+    # Kernels talk over Unix sockets in the report's work folder: parallel kernels started
+    # over TCP can race for the same port, and ipykernel warns about plain TCP each time.
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(Path(job["output"]).parent.absolute() / "kernel")
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    declared = papermill.inspect_notebook(job["input"])
+    parameters = {k: v for k, v in job["paths"].items() if k in declared}
+    parameters.update(job["parameters"])
+    work = Path(job["output"]).parent
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    started = time.perf_counter()
+    try:
+        with _kernel_log(work / "kernel.log", quiet=not job["progress"]):
+            papermill.execute_notebook(
+                job["input"],
+                job["output"],
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=job["cwd"],
+                progress_bar=job["progress"],
+                log_output=False,
+                config=config,
+            )
+    except papermill.PapermillExecutionError as exc:
+        where = f"{Path(job['input']).name} cell {exc.cell_index}"
+        return {"id": job["id"], "ok": False, "error": f"{where}: {exc.ename}: {exc.evalue}"}
+    except Exception as exc:  # a kernel that died or never started
+        return {"id": job["id"], "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    return {"id": job["id"], "ok": True, "seconds": time.perf_counter() - started}
+
+
+def _run_all(jobs: list[dict[str, Any]], workers: int) -> list[dict[str, Any]]:
+    if workers <= 1 or len(jobs) <= 1:
+        return [execute(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        return list(pool.map(execute, jobs))
+
+
+# --- rendering and publishing into outputs/ ------------------------------------------
+
+
+def _provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str, Any]:
+    import csv
+    import platform
+    from importlib.metadata import version
+
+    with (layout.data / "processed" / "sources.csv").open(encoding="utf-8") as handle:
+        sources = [
+            {
+                "id": r["source_id"],
+                "title": r["title"],
+                "publisher": r["publisher"],
+                "date": r["date"],
+                "role": r["role"],
+                "files": [{"name": r["file"], "sha256": r["sha256"]}],
+            }
+            for r in csv.DictReader(handle)
+            if r["role"] in report.roles
+        ]
+    packages = ("pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "playwright")
+    return {
+        "title": report.title,
+        "summary": report.summary,
+        "sources": sources,
+        "parameters": report.parameters,
+        "revision": rev,
+        "versions": {"python": platform.python_version(), **{p: version(p) for p in packages}},
+        "build_date": date,
+    }
+
+
+def _install(report: Report, layout: Layout, provenance: dict, pdf_exporter) -> None:
+    """Render the executed notebook and move every output of the report into place."""
+    import nbformat
+
+    from report_lib.render import render_html
+
+    work = layout.work / report.id
+    nb = nbformat.read(work / f"{report.id}.ipynb", as_version=4)
+    nb.metadata["report_lib"] = provenance
+    html = render_html(nb)
+    pdf, _ = pdf_exporter.from_notebook_node(nb)
+    pdf = fix_pdf_dates(pdf, provenance["build_date"])
+    outputs = outputs_of(report)
+    atomic.write_bytes(layout.out / outputs["notebook"], (work / f"{report.id}.ipynb").read_bytes())
+    tables = layout.out / outputs["tables"]
+    staged = work / "tables"
+    staged.mkdir(exist_ok=True)
+    old = tables.with_name(f".{tables.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    tables.parent.mkdir(parents=True, exist_ok=True)
+    if tables.exists():
+        tables.rename(old)
+    staged.rename(tables)
+    shutil.rmtree(old, ignore_errors=True)
+    atomic.write_text(layout.out / outputs["html"], html)
+    atomic.write_bytes(layout.out / outputs["pdf"], pdf)
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
+
+
+def fix_pdf_dates(pdf: bytes, date: str) -> bytes:
+    """Chromium stamps the wall clock into the PDF's info dictionary; use the build date
+    instead so that two builds of one commit give the same bytes (same length: the
+    cross-reference offsets stay valid)."""
+    stamp = date.replace("-", "").encode() + b"000000"
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        new = b"/" + match.group(1) + b" (D:" + stamp + b"+00'00')"
+        return new if len(new) == len(match.group(0)) else match.group(0)
+
+    return _PDF_DATE.sub(replace, pdf)
+
+
+def _keep_failed(report: Report, layout: Layout) -> Path:
+    failed = layout.out / "failed" / f"{report.id}.ipynb"
+    executed = layout.work / report.id / f"{report.id}.ipynb"
+    if executed.exists():
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(executed, failed)
+    return failed
+
+
+def _check_all(reports: list[Report], layout: Layout, path: Path) -> None:
+    import papermill
+
+    from report_lib.browser import BrowserNotFound, find_chromium
+    from report_lib.reference import load_reference
+
+    try:
+        find_chromium()
+    except BrowserNotFound as exc:
+        raise DataError("chromium", str(exc)) from None
+    ref = load_reference(layout.data / "reference")
+    codes = {"crimes": set(ref.crimes.rows), "cases": set(ref.cases.rows)}
+    for report in reports:
+        check_parameters(path, report, papermill.inspect_notebook(str(report.notebook)), codes)
+
+
+def build(layout: Layout, jobs: int | None = None, only: list[str] | None = None) -> int:
+    """Bring outputs/ up to date; returns the exit status."""
+    path = layout.notebooks / "reports.yml"
+    reports = load_reports(path)
+    manifest = read_manifest(layout.out)
+    previous = {entry["id"]: entry for entry in manifest["reports"]}
+    shared = shared_inputs(layout)
+    keys = {r.id: fingerprint(r, shared, layout) for r in reports}
+    stale = [r for r in reports if not _up_to_date(previous.get(r.id), keys[r.id][0], layout.out)]
+    if only:
+        stale = [r for r in stale if r.id in only]
+    index_ok = (layout.out / "index.html").exists() and manifest.get("status") == "ok"
+    if not stale and index_ok and [e["id"] for e in manifest["reports"]] == [r.id for r in reports]:
+        print(f"report: all {len(reports)} reports up to date")
+        return 0
+    _check_all(stale, layout, path)
+    workers = jobs or min(os.cpu_count() or 1, max(len(stale), 1))
+    print(f"report: running {len(stale)} of {len(reports)} reports on {workers} workers")
+    results = {r["id"]: r for r in _run_all([_job(r, layout) for r in stale], workers)}
+    rev, date = revision(layout.root), build_date(layout.root)
+    failures = 0
+    printer_needed = any(result["ok"] for result in results.values())
+    from report_lib.browser import PdfPrinter
+    from report_lib.pdf import ReportPDFExporter
+
+    with PdfPrinter() if printer_needed else contextlib.nullcontext() as printer:
+        pdf_exporter = ReportPDFExporter(printer=printer)
+        for report in stale:
+            result = results[report.id]
+            if not result["ok"]:
+                failures += 1
+                kept = _keep_failed(report, layout)
+                print(
+                    f"  FAILED {report.id}: {result['error']} (notebook kept in {kept})",
+                    file=sys.stderr,
+                )
+                continue
+            started = time.perf_counter()
+            provenance = _provenance(report, layout, rev, date)
+            _install(report, layout, provenance, pdf_exporter)
+            previous[report.id] = {
+                "id": report.id,
+                "title": report.title,
+                "summary": report.summary,
+                "notebook": _label(report.notebook, layout),
+                "parameters": report.parameters,
+                "fingerprint": keys[report.id][0],
+                "inputs": keys[report.id][1],
+                "outputs": outputs_of(report),
+                "revision": rev,
+                "sources": [
+                    {"id": s["id"], "date": s["date"], "role": s["role"]}
+                    for s in provenance["sources"]
+                ],
+            }
+            render = time.perf_counter() - started
+            print(f"  ok {report.id:<28} run {result['seconds']:5.1f} s, render {render:4.1f} s")
+    shutil.rmtree(layout.work, ignore_errors=True)
+    entries = [previous[r.id] for r in reports if r.id in previous]
+    status = "ok" if not failures and len(entries) == len(reports) else "failed"
+    new_manifest = {"status": status, "revision": rev, "build_date": date, "reports": entries}
+    from report_lib.site import write_index
+
+    write_index(layout.out, new_manifest)
+    atomic.write_text(
+        layout.out / MANIFEST, json.dumps(new_manifest, indent=2, sort_keys=True) + "\n"
+    )
+    if failures:
+        print(
+            f"report: {failures} report(s) failed; their previous outputs are unchanged",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

@@ -1,0 +1,673 @@
+"""The report's charts. Each returns its figure together with the exact numbers it plots,
+so the build can save them and the narrative check can hold prose to them.
+
+Rows are chosen by measure, crime, case and source-role codes; labels, source names and
+every number come from the arguments and the frame. Figures are built with `Figure`
+rather than pyplot, so no chart leaves state behind or is shown twice in a notebook.
+Table rows are in drawing order: bar containers first to last, bars top to bottom.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from matplotlib import ticker
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from report_lib import fmt, style
+
+PRIMARY = "primary"
+SECONDARY = "secondary"
+ARRESTS = "arrests_approved"
+PROSECUTED = "persons_prosecuted"
+READS = "reads"
+WINDOW = "reach_window"
+DISCUSSIONS = "discussions"
+WINDOW_UNIT = "hours"
+COUNT_MEASURES = (ARRESTS, PROSECUTED)
+
+MEASURE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        ARRESTS: "Arrests approved",
+        PROSECUTED: "Persons prosecuted",
+        READS: "Reads",
+        DISCUSSIONS: "Discussions",
+    }
+)
+MEASURE_NOUNS: Mapping[str, str] = MappingProxyType(
+    {ARRESTS: "arrests", PROSECUTED: "prosecutions"}
+)
+MEASURE_HATCH: Mapping[str, str] = MappingProxyType({ARRESTS: "///", PROSECUTED: ""})
+ROLE_LABELS: Mapping[str, str] = MappingProxyType(
+    {PRIMARY: "Primary source", SECONDARY: "Later report (context only)"}
+)
+
+LOG_SPAN = 100  # log axis once the largest bar is more than this many times the smallest
+LOG_TICKS = 7  # at most this many decade ticks while labels are short ("100,000")...
+LOG_TICKS_LONG = 4  # ...and every other decade once they are long ("100,000,000"), or they collide
+SHORT_TICK_CHARS = 7  # "100,000"
+LOG_HEADROOM = 8  # right limit = largest x 8, room for its value label on a log axis
+LINEAR_HEADROOM = 1.18
+TITLE_WRAP = 70  # characters per title line at 13 pt bold on an 8-inch figure
+GROUP_GAP = 0.6  # blank bar-heights between primary and secondary groups
+
+
+@dataclass(frozen=True, eq=False)
+class Chart:
+    """A figure with the exact numbers it shows (one table row per mark)."""
+
+    figure: Figure
+    table: pd.DataFrame
+    alt_text: str
+    title: str
+
+
+# --- selecting rows -------------------------------------------------------------------
+
+
+def _statements(df: pd.DataFrame, measures: Iterable[str], roles: Iterable[str]) -> pd.DataFrame:
+    """Rows for these measures and source roles, each statement once (repeats dropped)."""
+    keep = df["measure"].isin(list(measures)) & df["source_role"].isin(list(roles))
+    if "repeats" in df.columns:
+        keep &= df["repeats"].isna()
+    return df.loc[keep]
+
+
+def _require_unique(rows: pd.DataFrame, keys: list[str]) -> None:
+    """Two different statements of one figure would make the chart pick one silently."""
+    twice = rows.duplicated(keys, keep=False)
+    if twice.any():
+        shown = rows.loc[twice, [*keys, "value"]].to_dict("records")
+        raise ValueError(f"figure stated more than once and not marked in 'repeats': {shown}")
+
+
+def _require_exact(rows: pd.DataFrame, why: str) -> None:
+    bounds = rows[rows["qualifier"] != fmt.EXACT]
+    if not bounds.empty:
+        raise ValueError(f"{why} needs exact values; lower bounds: {bounds['figure_id'].tolist()}")
+
+
+def _ordered(codes: pd.Series, labels: Mapping[str, str], what: str) -> list[str]:
+    """Codes in the order of `labels`, so every chart lists crimes the same way."""
+    present = set(codes)
+    missing = sorted(present - set(labels))
+    if missing:
+        raise KeyError(f"no {what} label for {missing}")
+    return [code for code in labels if code in present]
+
+
+def _crime_counts(df: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Primary arrests and prosecutions per crime, measure by measure in `labels` order."""
+    rows = _statements(df, COUNT_MEASURES, [PRIMARY])
+    rows = rows[rows["crime"].notna() & rows["case"].isna()]
+    if rows.empty:
+        raise ValueError("no primary arrests or prosecutions by crime in the frame")
+    _require_unique(rows, ["measure", "crime"])
+    crimes = _ordered(rows["crime"], labels, "crime")
+    counts = rows.groupby("crime")["measure"].nunique()
+    incomplete = sorted(counts[counts < len(COUNT_MEASURES)].index)
+    if incomplete:
+        raise ValueError(f"crimes without both arrests and prosecutions: {incomplete}")
+    position = {crime: i for i, crime in enumerate(crimes)}
+    measure_position = {measure: i for i, measure in enumerate(COUNT_MEASURES)}
+    order = np.lexsort((rows["crime"].map(position), rows["measure"].map(measure_position)))
+    return rows.iloc[order]
+
+
+def _count_table(rows: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    table = pd.DataFrame(
+        {
+            "crime": rows["crime"],
+            "crime_label": rows["crime"].map(dict(labels)),
+            "measure": rows["measure"],
+            "measure_label": rows["measure"].map(dict(MEASURE_LABELS)),
+            "value": rows["value"],
+            "qualifier": rows["qualifier"],
+            "unit": rows["unit"],
+        }
+    ).reset_index(drop=True)
+    table["label"] = [
+        fmt.bound_label(int(v), q) for v, q in zip(table["value"], table["qualifier"], strict=True)
+    ]
+    return table
+
+
+def _with_shares(table: pd.DataFrame) -> pd.DataFrame:
+    """Each row's share of its measure's total over the crimes shown."""
+    total = table.groupby("measure")["value"].transform("sum")
+    return table.assign(total=total, share=table["value"] / total)
+
+
+def _one_unit(rows: pd.DataFrame) -> str:
+    units = rows["unit"].unique()
+    if len(units) != 1:
+        raise ValueError(f"one axis cannot carry several units: {list(units)}")
+    return str(units[0])
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def _source_name(
+    source_id: str, rows: pd.DataFrame, source_labels: Mapping[str, str] | None
+) -> str:
+    """Caller's mapping first, then the frame's `source_label` column, then the id itself."""
+    if source_labels and source_id in source_labels:
+        return source_labels[source_id]
+    if "source_label" in rows.columns:
+        named = rows.loc[rows["source_id"] == source_id, "source_label"].dropna()
+        if not named.empty:
+            return str(named.iloc[0])
+    return source_id
+
+
+def _period_of(rows: pd.DataFrame) -> str | None:
+    periods = rows[["period_start", "period_end"]].drop_duplicates()
+    if len(periods) != 1:
+        return None
+    start, end = periods.iloc[0]
+    return None if pd.isna(start) else fmt.period(start, end)
+
+
+def _source_text(rows: pd.DataFrame, source_labels: Mapping[str, str] | None) -> str:
+    names = [_source_name(s, rows, source_labels) for s in dict.fromkeys(rows["source_id"])]
+    text = f"{'Source' if len(names) == 1 else 'Sources'}: {'; '.join(names)}."
+    period = _period_of(rows)
+    return f"{text} Period: {period}." if period else text
+
+
+def _sentence_list(parts: Sequence[str]) -> str:
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{'; '.join(parts[:-1])}; and {parts[-1]}"
+
+
+def _leader_title(table: pd.DataFrame, say: Callable[[float], str]) -> str:
+    """The crime with the largest share, in words computed from the shares themselves."""
+    leaders, said = {}, {}
+    for measure, part in table.groupby("measure", sort=False):
+        leaders[measure] = fmt.superlative(
+            dict(zip(part["crime_label"], part["share"], strict=True))
+        )
+        said[measure] = say(
+            float(part.loc[part["crime_label"] == leaders[measure], "share"].iloc[0])
+        )
+    nouns = [MEASURE_NOUNS[m] for m in leaders]
+    if len(set(leaders.values())) > 1:
+        return "; ".join(f"{leaders[m]} has the most {MEASURE_NOUNS[m]}" for m in leaders)
+    leader = next(iter(leaders.values()))
+    if len(set(said.values())) == 1:
+        return f"{leader} accounts for {next(iter(said.values()))} of the {' and '.join(nouns)}"
+    parts = [f"{said[m]} of the {MEASURE_NOUNS[m]}" for m in leaders]
+    return f"{leader} accounts for {' and '.join(parts)}"
+
+
+# --- drawing --------------------------------------------------------------------------
+
+
+def _figure(height: float = 4.5, **subplots: object) -> tuple[Figure, np.ndarray | Axes]:
+    fig = Figure(figsize=(8.0, height), layout="constrained")
+    return fig, fig.subplots(**subplots)
+
+
+def _finish(fig: Figure, title: str, source: str) -> None:
+    fig.suptitle(textwrap.fill(title, TITLE_WRAP), x=0.01, ha="left")
+    style.source_line(fig, source)
+
+
+def _reads_per_hour(rate: float, qualifier: str) -> str:
+    """A lower bound is rounded down, never up, so that it stays true."""
+    if qualifier == fmt.MORE_THAN:
+        return fmt.rate(math.floor(rate), "hour", "reads", qualifier)
+    return fmt.rate(rate, "hour", "reads", decimals=0)
+
+
+def _whole(value: float) -> str:
+    return fmt.number(round(value))
+
+
+def _value_axis(
+    ax: Axes, values: pd.Series, label: str, tick: Callable[[float], str], integer: bool = True
+) -> bool:
+    """Log scale once bars span more than LOG_SPAN; ticks written out (10, 100, 1,000).
+
+    Returns whether the axis is logarithmic, for the alt text.
+    """
+    low, high = float(values.min()), float(values.max())
+    log = low > 0 and high / low > LOG_SPAN
+    if log:
+        right = high * LOG_HEADROOM
+        ax.set_xscale("log")
+        ax.set_xlim(10 ** (math.floor(math.log10(low)) - 1), right)
+        longest = tick(10 ** math.floor(math.log10(right)))
+        numticks = LOG_TICKS if len(longest) <= SHORT_TICK_CHARS else LOG_TICKS_LONG
+        ax.xaxis.set_major_locator(ticker.LogLocator(base=10, numticks=numticks))
+        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
+        ax.set_xlabel(f"{label} (log scale)")
+    else:
+        ax.set_xlim(0, high * LINEAR_HEADROOM)
+        ax.xaxis.set_major_locator(
+            ticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=integer)
+        )
+        ax.set_xlabel(label)
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: tick(v)))
+    ax.grid(axis="y", visible=False)
+    return log
+
+
+def _bars(
+    ax: Axes, y: Sequence[float], part: pd.DataFrame, values: str, **kwargs: object
+) -> BarContainer:
+    bars = ax.barh(
+        y, part[values].astype(float).to_numpy(), edgecolor="white", linewidth=0, **kwargs
+    )
+    ax.bar_label(bars, labels=part["label"].tolist(), padding=4, fontsize=10, color=style.INK)
+    return bars
+
+
+def _grouped_bars(
+    ax: Axes, table: pd.DataFrame, values: str, colour_of: Callable[[str], str]
+) -> None:
+    """One group per crime, one bar per measure; measures told apart by hatching, so the
+    colour stays the crime's own."""
+    crimes = list(dict.fromkeys(table["crime"]))
+    measures = list(dict.fromkeys(table["measure"]))
+    slot = {crime: i for i, crime in enumerate(crimes)}
+    height = 0.8 / len(measures)
+    for k, measure in enumerate(measures):
+        part = table[table["measure"] == measure]
+        offset = (k - (len(measures) - 1) / 2) * height
+        y = part["crime"].map(slot).to_numpy() + offset
+        colours = [colour_of(crime) for crime in part["crime"]]
+        _bars(ax, y, part, values, height=height, color=colours, hatch=MEASURE_HATCH[measure])
+    names = dict(zip(table["crime"], table["crime_label"], strict=True))
+    ax.set_yticks(range(len(crimes)), [names[c] for c in crimes])
+    ax.set_ylim(len(crimes) - 0.5, -0.5)  # first crime on top
+    handles = [
+        Patch(
+            facecolor=style.NEUTRAL,
+            edgecolor="white",
+            hatch=MEASURE_HATCH[m],
+            label=MEASURE_LABELS[m],
+        )
+        for m in measures
+    ]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(handles))
+
+
+def _count_alt(table: pd.DataFrame, what: str, log: bool, period: str | None) -> str:
+    """'Insult and defamation: 168 arrests approved and 213 persons prosecuted; ...'."""
+    scale = " on a logarithmic scale" if log else ""
+    when = f", {period}" if period else ""
+    parts = []
+    for crime_label, part in table.groupby("crime_label", sort=False):
+        said = [
+            f"{fmt.number(int(v), q)} {m.lower()}"
+            for v, q, m in zip(part["value"], part["qualifier"], part["measure_label"], strict=True)
+        ]
+        parts.append(f"{crime_label}, {' and '.join(said)}")
+    return f"Horizontal bar chart{scale} of {what}{when}: {_sentence_list(parts)}."
+
+
+# --- charts ---------------------------------------------------------------------------
+
+
+def arrests_vs_prosecutions(
+    df: pd.DataFrame, labels: Mapping[str, str], source_labels: Mapping[str, str] | None = None
+) -> Chart:
+    """Arrests approved beside persons prosecuted for each crime (primary source)."""
+    rows = _crime_counts(df, labels)
+    _require_exact(rows, "the share wording of the title")
+    table = _count_table(rows, labels)
+    title = _leader_title(_with_shares(table), fmt.share_phrase)
+    fig, ax = _figure()
+    _grouped_bars(ax, table, "value", lambda crime: style.CRIME_COLOURS[crime])
+    log = _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
+    _finish(fig, title, _source_text(rows, source_labels))
+    alt = _count_alt(
+        table, "arrests approved and persons prosecuted by crime", log, _period_of(rows)
+    )
+    return Chart(fig, table, alt, title)
+
+
+def shares(
+    df: pd.DataFrame, labels: Mapping[str, str], source_labels: Mapping[str, str] | None = None
+) -> Chart:
+    """Each crime's share of all arrests and of all prosecutions (linear: parts of a whole)."""
+    rows = _crime_counts(df, labels)
+    _require_exact(rows, "a share")
+    table = _with_shares(_count_table(rows, labels))
+    table["label"] = table["share"].map(fmt.percent)
+    title = _leader_title(table, fmt.percent)
+    fig, ax = _figure()
+    _grouped_bars(ax, table, "share", lambda crime: style.CRIME_COLOURS[crime])
+    ax.set_xlim(0, 1.12)
+    ax.xaxis.set_major_locator(ticker.MultipleLocator(0.25))
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
+    ax.set_xlabel("Share of the total over the crimes shown")
+    ax.grid(axis="y", visible=False)
+    _finish(fig, title, _source_text(rows, source_labels))
+    parts = []
+    for measure, part in table.groupby("measure", sort=False):
+        said = [
+            f"{crime} {fmt.percent(s)}"
+            for crime, s in zip(part["crime_label"], part["share"], strict=True)
+        ]
+        total = fmt.number(int(part["total"].iloc[0]))
+        parts.append(f"of {total} {MEASURE_LABELS[measure].lower()}, {', '.join(said)}")
+    period = _period_of(rows)
+    when = f", {period}" if period else ""
+    alt = f"Horizontal bar chart of each crime's share{when}: {_sentence_list(parts)}."
+    return Chart(fig, table, alt, title)
+
+
+def prosecuted_per_arrest(
+    df: pd.DataFrame, labels: Mapping[str, str], source_labels: Mapping[str, str] | None = None
+) -> Chart:
+    """Persons prosecuted per arrest approved, by crime, with the cohort caveat on the chart."""
+    rows = _crime_counts(df, labels)
+    _require_exact(rows, "a ratio")
+    wide = rows.pivot(index="crime", columns="measure", values="value")
+    crimes = list(dict.fromkeys(rows["crime"]))
+    table = pd.DataFrame(
+        {
+            "crime": crimes,
+            "crime_label": [labels[c] for c in crimes],
+            ARRESTS: wide.loc[crimes, ARRESTS].to_numpy(),
+            PROSECUTED: wide.loc[crimes, PROSECUTED].to_numpy(),
+        }
+    )
+    table["ratio"] = table[PROSECUTED].astype(float) / table[ARRESTS].astype(float)
+    decimals = fmt.DECIMALS["ratio"]
+    table["label"] = [fmt.bound_label(r, fmt.EXACT, decimals) for r in table["ratio"]]
+    if (table["ratio"] > 1).all():
+        title = "Every crime shown has more persons prosecuted than arrests approved"
+    else:
+        leader = fmt.superlative(dict(zip(table["crime_label"], table["ratio"], strict=True)))
+        title = f"{leader} has the most persons prosecuted per arrest approved"
+    fig, ax = _figure()
+    _bars(
+        ax,
+        range(len(table)),
+        table,
+        "ratio",
+        height=0.6,
+        color=[style.CRIME_COLOURS[c] for c in table["crime"]],
+    )
+    ax.set_yticks(range(len(table)), table["crime_label"].tolist())
+    ax.set_ylim(len(table) - 0.5, -0.5)
+    _value_axis(
+        ax,
+        table["ratio"],
+        "Persons prosecuted per arrest approved",
+        lambda v: fmt.number(v, decimals=decimals),
+        integer=False,
+    )
+    ax.axvline(1, color=style.INK, linestyle="--", linewidth=1.2)
+    ax.annotate(
+        "1 = as many prosecuted as arrested",
+        xy=(1, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, 4),
+        textcoords="offset points",
+        fontsize=9,
+        color=style.INK,
+    )
+    note = (
+        "Note: the two counts are not the same cohort. Persons prosecuted include people who "
+        "were never arrested (e.g. released on bail pending trial), so this is not a rate of "
+        "arrests ending in prosecution."
+    )
+    _finish(fig, title, f"{note}\n{_source_text(rows, source_labels)}")
+    parts = [
+        f"{name} {fmt.number(r, decimals=decimals)} ({fmt.number(int(p))} persons prosecuted, "
+        f"{fmt.number(int(a))} arrests approved)"
+        for name, r, p, a in zip(
+            table["crime_label"], table["ratio"], table[PROSECUTED], table[ARRESTS], strict=True
+        )
+    ]
+    alt = (
+        "Horizontal bar chart of persons prosecuted per arrest approved, with a reference line "
+        f"at 1: {_sentence_list(parts)}. The two counts are not the same cohort."
+    )
+    return Chart(fig, table, alt, title)
+
+
+def crime_in_context(
+    df: pd.DataFrame,
+    labels: Mapping[str, str],
+    crime: str,
+    source_labels: Mapping[str, str] | None = None,
+) -> Chart:
+    """One crime in its colour among the others in grey, for that crime's profile."""
+    rows = _crime_counts(df, labels)
+    if crime not in set(rows["crime"]):
+        raise KeyError(f"no primary arrests or prosecutions for crime {crime!r}")
+    _require_exact(rows, "the share in the title")
+    table = _count_table(rows, labels).assign(highlighted=lambda t: t["crime"] == crime)
+    shared = _with_shares(table)
+    mine = shared[shared["highlighted"]]
+    said = [
+        f"{fmt.percent(s)} of the {MEASURE_NOUNS[m]}"
+        for m, s in zip(mine["measure"], mine["share"], strict=True)
+    ]
+    title = f"{labels[crime]} accounts for {' and '.join(said)}"
+    fig, ax = _figure()
+    colour = style.CRIME_COLOURS[crime]
+    _grouped_bars(ax, table, "value", lambda c: colour if c == crime else style.NEUTRAL_LIGHT)
+    for tick in ax.get_yticklabels():
+        if tick.get_text() == labels[crime]:
+            tick.set_fontweight("bold")
+    log = _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
+    _finish(fig, title, _source_text(rows, source_labels))
+    alt = _count_alt(
+        table,
+        f"arrests approved and persons prosecuted by crime, {labels[crime]} highlighted",
+        log,
+        _period_of(rows),
+    )
+    return Chart(fig, table, alt, title)
+
+
+def _spread_table(rows: pd.DataFrame, case_labels: Mapping[str, str]) -> pd.DataFrame:
+    """Reads per case, then discussions; each reads row carries its stated window and the
+    reads-per-hour it implies (a lower bound when the reads are)."""
+    reads = rows[rows["measure"] == READS]
+    if reads.empty:
+        raise ValueError("no primary reads for any case in the frame")
+    windows = rows[rows["measure"] == WINDOW]
+    if not windows.empty and set(windows["unit"]) != {WINDOW_UNIT}:
+        raise ValueError(f"reach windows must be in {WINDOW_UNIT}: {set(windows['unit'])}")
+    position = {case: i for i, case in enumerate(_ordered(rows["case"], case_labels, "case"))}
+    marks = pd.concat([reads, rows[rows["measure"] == DISCUSSIONS]])
+    marks = marks.iloc[np.lexsort((marks["case"].map(position), marks["measure"] != READS))]
+    table = pd.DataFrame(
+        {
+            "case": marks["case"],
+            "case_label": marks["case"].map(dict(case_labels)),
+            "measure": marks["measure"],
+            "measure_label": marks["measure"].map(dict(MEASURE_LABELS)),
+            "value": marks["value"],
+            "qualifier": marks["qualifier"],
+            "unit": marks["unit"],
+        }
+    ).reset_index(drop=True)
+    window_of = dict(zip(windows["case"], windows["value"], strict=True))
+    is_reads = table["measure"] == READS
+    table["window_hours"] = table["case"].map(window_of).where(is_reads).astype("Int64")
+    table["reads_per_hour"] = table["value"].astype(float) / table["window_hours"].astype(float)
+    table["reads_per_hour_text"] = [
+        _reads_per_hour(r, q) if pd.notna(r) else pd.NA
+        for r, q in zip(table["reads_per_hour"], table["qualifier"], strict=True)
+    ]
+    table["label"] = [
+        fmt.bound_label(int(v), q) + (f" {_within(w)}" if pd.notna(w) else "")
+        for v, q, w in zip(table["value"], table["qualifier"], table["window_hours"], strict=True)
+    ]
+    return table
+
+
+def _within(hours: int) -> str:
+    return f"within {fmt.number(int(hours))} {WINDOW_UNIT}"
+
+
+def online_spread(
+    df: pd.DataFrame,
+    case_labels: Mapping[str, str],
+    source_labels: Mapping[str, str] | None = None,
+) -> Chart:
+    """Reads per case (with the stated time window) and, in its own panel and unit, discussions."""
+    rows = _statements(df, (READS, WINDOW, DISCUSSIONS), [PRIMARY])
+    rows = rows[rows["case"].notna()]
+    _require_unique(rows, ["measure", "case"])
+    table = _spread_table(rows, case_labels)
+    is_reads = table["measure"] == READS
+    panels = [part for part in (table[is_reads], table[~is_reads]) if not part.empty]
+    fig, axes = _figure(
+        4.2, nrows=len(panels), squeeze=False, height_ratios=[len(p) for p in panels]
+    )
+    log = False
+    for ax, part, colour in zip(axes[:, 0], panels, (style.NEUTRAL, style.INK), strict=False):
+        _bars(ax, range(len(part)), part, "value", height=0.6, color=colour)
+        ax.set_yticks(range(len(part)), part["case_label"].tolist())
+        ax.set_ylim(len(part) - 0.5, -0.5)
+        unit, name = _one_unit(part), part["measure_label"].iloc[0]
+        ax.set_title(name if unit == name.lower() else f"{name} ({unit})")
+        log |= _value_axis(ax, part["value"], unit.capitalize(), _whole)
+
+    def said(row: pd.Series, rate: bool) -> str:
+        window = pd.notna(row["window_hours"])
+        text = f"{fmt.number(int(row['value']), row['qualifier'])} {row['unit']}"
+        text += f" {_within(row['window_hours'])}" if window else ""
+        return text + (f" ({row['reads_per_hour_text']})" if window and rate else "")
+
+    title = "; ".join(f"{r['case_label']}: {said(r, False)}" for _, r in table[is_reads].iterrows())
+    _finish(fig, title, _source_text(rows, source_labels))
+    described = [f"{r['case_label']} {said(r, True)}" for _, r in table.iterrows()]
+    scale = " on a logarithmic scale" if log else ""
+    alt = f"Bar charts{scale} of the online spread of cases: {_sentence_list(described)}."
+    return Chart(fig, table, alt, title)
+
+
+def _context_table(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """One row per figure, primary first; sources numbered [1], [2]... in that order."""
+    order = rows.assign(
+        _measure=rows["measure"].map({m: i for i, m in enumerate(COUNT_MEASURES)}),
+        _role=rows["source_role"].map({PRIMARY: 0, SECONDARY: 1}),
+    )
+    refs: dict[str, int] = {}
+    for source in order.sort_values(["_role", "period_start"], kind="stable")["source_id"]:
+        refs.setdefault(source, len(refs) + 1)
+    order = order.sort_values(["_measure", "_role", "period_start", "period_end", "source_id"])
+    table = pd.DataFrame(
+        {
+            "measure": order["measure"],
+            "measure_label": order["measure"].map(dict(MEASURE_LABELS)),
+            "source_id": order["source_id"],
+            "source_role": order["source_role"],
+            "source_ref": order["source_id"].map(refs),
+            "period_start": order["period_start"],
+            "period_end": order["period_end"],
+            "value": order["value"],
+            "qualifier": order["qualifier"],
+            "unit": order["unit"],
+        }
+    ).reset_index(drop=True)
+    table.insert(
+        7,
+        "period",
+        [fmt.period(s, e) for s, e in zip(table["period_start"], table["period_end"], strict=True)],
+    )
+    table["label"] = [
+        fmt.bound_label(int(v), q) for v, q in zip(table["value"], table["qualifier"], strict=True)
+    ]
+    return table, refs
+
+
+def _context_title(table: pd.DataFrame, crime_label: str) -> str:
+    """The primary figure, then the later figure whose period is widest (the one most like
+    the primary's cumulative total). Prosecutions lead when there are any."""
+    primary = table[table["source_role"] == PRIMARY]
+    if primary.empty:
+        raise ValueError(f"no primary figure for {crime_label} to set the context against")
+    measures = set(primary["measure"])
+    focus = PROSECUTED if PROSECUTED in measures else primary["measure"].iloc[0]
+    first = primary[primary["measure"] == focus].iloc[0]
+    noun = MEASURE_LABELS[focus].lower()
+    value = fmt.number(int(first["value"]), first["qualifier"])
+    title = f"{crime_label}: {value} {noun} in {first['period']}"
+    later = table[(table["source_role"] == SECONDARY) & (table["measure"] == focus)]
+    if later.empty:
+        return title
+    span = later["period_end"] - later["period_start"]
+    widest = later.assign(_span=span).sort_values(["_span", "period_end"]).iloc[-1]
+    value = fmt.number(int(widest["value"]), widest["qualifier"])
+    return f"{title}; later reports: {value} in {widest['period']}"
+
+
+def context_series(
+    df: pd.DataFrame,
+    labels: Mapping[str, str],
+    crime: str = "personal_information",
+    source_labels: Mapping[str, str] | None = None,
+) -> Chart:
+    """The primary total beside later reports' figures, as separate bars in separate groups:
+    their periods differ, so no line may join them into one series."""
+    rows = _statements(df, COUNT_MEASURES, [PRIMARY, SECONDARY])
+    rows = rows[(rows["crime"] == crime) & rows["case"].isna()]
+    if rows.empty:
+        raise KeyError(f"no arrests or prosecutions for crime {crime!r}")
+    _require_unique(rows, ["measure", "source_id", "period_start", "period_end"])
+    table, refs = _context_table(rows)
+    title = _context_title(table, labels[crime])
+
+    panels = [part for _, part in table.groupby("measure", sort=False)]
+    fig, axes = _figure(
+        2.0 + 0.42 * len(table),
+        nrows=len(panels),
+        squeeze=False,
+        sharex=True,
+        height_ratios=[len(p) + GROUP_GAP for p in panels],
+    )
+    colour_of = {PRIMARY: style.CRIME_COLOURS[crime], SECONDARY: style.NEUTRAL}
+    log = False
+    for ax, part in zip(axes[:, 0], panels, strict=True):
+        y = np.arange(len(part)) + GROUP_GAP * (part["source_role"] == SECONDARY).to_numpy()
+        _bars(ax, y, part, "value", height=0.7, color=[colour_of[r] for r in part["source_role"]])
+        ticks = [f"{p} [{r}]" for p, r in zip(part["period"], part["source_ref"], strict=True)]
+        ax.set_yticks(y, ticks)
+        ax.set_ylim(y.max() + 0.5, -0.5)
+        ax.set_title(part["measure_label"].iloc[0])
+        log |= _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
+        ax.set_xlabel("" if ax is not axes[-1, 0] else ax.get_xlabel())
+    roles = list(dict.fromkeys(table["source_role"]))
+    axes[0, 0].legend(
+        handles=[Patch(color=colour_of[r], label=ROLE_LABELS[r]) for r in roles],
+        loc="lower right",
+        bbox_to_anchor=(1, 1.0),
+        ncols=len(roles),
+    )
+    names = {s: _source_name(s, rows, source_labels) for s in refs}
+    _finish(fig, title, f"Sources: {'; '.join(f'[{r}] {names[s]}' for s, r in refs.items())}.")
+
+    described = [
+        f"{fmt.number(int(row.value), row.qualifier)} {row.measure_label.lower()} "
+        f"for {row.period} ({names[row.source_id]})"
+        for row in table.itertuples()
+    ]
+    scale = " on a logarithmic scale" if log else ""
+    alt = (
+        f"Horizontal bar charts{scale} of {labels[crime]} arrests approved and persons "
+        f"prosecuted, the primary source's figure set apart from later reports covering other "
+        f"periods: {_sentence_list(described)}."
+    )
+    return Chart(fig, table, alt, title)

@@ -1,0 +1,209 @@
+"""The one place numbers become text, so prose, tables and charts always agree.
+
+The narrative check compares numbers in prose with the plotted tables rounded by
+`DECIMALS`; every function here rounds with those same settings.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import string
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from numbers import Integral, Real
+from types import MappingProxyType
+
+import pandas as pd
+
+EXACT = "exact"
+MORE_THAN = "more_than"  # the source gives a lower bound ("more than 130,000")
+
+DECIMALS: Mapping[str, int] = MappingProxyType({"percent": 1, "ratio": 1})
+
+# share_phrase: phrases read after "accounts for ... of"; checked top-down.
+ALMOST_ALL_FROM = 0.95  # share >= 0.95 (and < 1) -> "almost all"
+ABOUT_HALF_BAND = (0.48, 0.52)  # inclusive -> "about half"; above it "most", below "a minority"
+VERY_FEW_BELOW = 0.05  # 0 < share < 0.05 -> "very few"
+
+# times_phrase: a/b inside this inclusive band reads "about as many".
+ABOUT_AS_MANY_BAND = (0.95, 1.05)
+# Multiples that round to at least this print as whole numbers ("1,034 times", not "1,034.2").
+WHOLE_MULTIPLE_FROM = 10
+
+
+def _check_qualifier(qualifier: str) -> None:
+    if qualifier not in (EXACT, MORE_THAN):
+        raise ValueError(f"qualifier must be {EXACT!r} or {MORE_THAN!r}, not {qualifier!r}")
+
+
+def _decimal(value: Real | Decimal) -> Decimal:
+    """The number as it prints (shortest repr), so rounding acts on the digits a reader sees."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"expected a number, got {value!r}")
+    if isinstance(value, Integral):
+        return Decimal(int(value))
+    if not math.isfinite(value):
+        raise ValueError(f"cannot format {value!r}")
+    return Decimal(repr(float(value)))
+
+
+def rounded(value: Real | Decimal, decimals: int) -> Decimal:
+    """Round half away from zero: 15/12 = 1.25 prints as 1.3, as a reader working it out
+    would; float formatting would print 1.2. The narrative check should round with this."""
+    return _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _digits(value: Real | Decimal, decimals: int | None) -> str:
+    """Integers never gain a fake ".0"; other numbers must say how precise they are."""
+    if decimals is None:
+        if isinstance(value, bool) or not isinstance(value, Integral):
+            raise TypeError(f"{value!r} is not an integer: pass decimals")
+        return f"{int(value):,}"
+    return f"{rounded(value, decimals):,.{decimals}f}"
+
+
+def number(value: Real, qualifier: str = EXACT, decimals: int | None = None) -> str:
+    """Prose form: '21,923', or 'more than 130,000' for a lower bound."""
+    _check_qualifier(qualifier)
+    text = _digits(value, decimals)
+    return f"more than {text}" if qualifier == MORE_THAN else text
+
+
+def bound_label(value: Real, qualifier: str = EXACT, decimals: int | None = None) -> str:
+    """Chart-label form: short, so a lower bound is '≥ 130,000'."""
+    _check_qualifier(qualifier)
+    text = _digits(value, decimals)
+    return f"≥ {text}" if qualifier == MORE_THAN else text
+
+
+def percent(share: float, decimals: int = DECIMALS["percent"]) -> str:
+    """A share in [0, 1] as '98.4%'."""
+    return f"{_digits(_decimal(share) * 100, decimals)}%"
+
+
+def ratio(x: float, decimals: int = DECIMALS["ratio"]) -> str:
+    """A multiple as '1.8 times'."""
+    return f"{_digits(x, decimals)} times"
+
+
+def rate(
+    value: Real, per: str, unit: str, qualifier: str = EXACT, decimals: int | None = None
+) -> str:
+    """A rate as '26,000 reads per hour'; a lower-bound rate keeps 'more than'."""
+    return f"{number(value, qualifier, decimals)} {unit} per {per}"
+
+
+def share_phrase(share: float) -> str:
+    """Words for a share, so titles cannot overstate it.
+
+    1 -> "all"; [0.95, 1) -> "almost all"; (0.52, 0.95) -> "most";
+    [0.48, 0.52] -> "about half"; [0.05, 0.48) -> "a minority";
+    (0, 0.05) -> "very few"; 0 -> "none".
+    """
+    if not 0 <= share <= 1:
+        raise ValueError(f"share must be within [0, 1], got {share!r}")
+    low, high = ABOUT_HALF_BAND
+    if share == 1:
+        return "all"
+    if share >= ALMOST_ALL_FROM:
+        return "almost all"
+    if share > high:
+        return "most"
+    if share >= low:
+        return "about half"
+    if share >= VERY_FEW_BELOW:
+        return "a minority"
+    if share > 0:
+        return "very few"
+    return "none"
+
+
+def times_phrase(a: float, b: float) -> str:
+    """How a compares with b, e.g. "a is 1.3 times as many as b".
+
+    a/b in [0.95, 1.05] -> "about as many"; above -> "N times as many" (ratio decimals,
+    whole number once it rounds to 10 or more); [0.48, 0.52] -> "about half as many";
+    below 0.48 -> "fewer than half as many"; otherwise -> "more than half as many".
+    """
+    if a <= 0 or b <= 0:
+        raise ValueError(f"times_phrase needs two positive numbers, got {a!r} and {b!r}")
+    r = a / b
+    low, high = ABOUT_AS_MANY_BAND
+    half_low, half_high = ABOUT_HALF_BAND
+    if r > high:
+        if rounded(r, DECIMALS["ratio"]) >= WHOLE_MULTIPLE_FROM:
+            return f"{ratio(r, decimals=0)} as many"
+        return f"{ratio(r)} as many"
+    if r >= low:
+        return "about as many"
+    if r > half_high:
+        return "more than half as many"
+    if r >= half_low:
+        return "about half as many"
+    return "fewer than half as many"
+
+
+def superlative(values: Mapping[str, float]) -> str:
+    """Key of the largest value; a tie raises, because "the largest" would then be false."""
+    if not values:
+        raise ValueError("superlative of nothing")
+    if any(pd.isna(v) for v in values.values()):
+        raise ValueError(f"missing value in {dict(values)!r}")
+    top = max(values.values())
+    leaders = [key for key, value in values.items() if value == top]
+    if len(leaders) > 1:
+        raise ValueError(f"tie for the largest value between {leaders!r}")
+    return leaders[0]
+
+
+def _month(day: pd.Timestamp) -> str:
+    return f"{day:%b %Y}"
+
+
+def day(date: pd.Timestamp) -> str:
+    """A date as '21 Feb 2022': month names, so no reader mistakes the day for the month."""
+    return f"{date.day} {date:%b %Y}"
+
+
+def period(start: pd.Timestamp, end: pd.Timestamp | None) -> str:
+    """A reporting period at the precision it was given: '2020', 'Jan–Oct 2022',
+    'Jan 2019 – 21 Feb 2022'; an unknown end gives 'from Jan 2019'."""
+    start = pd.Timestamp(start)
+    start_text = _month(start) if start.day == 1 else day(start)
+    if end is None or pd.isna(end):
+        return f"from {start_text}"
+    end = pd.Timestamp(end)
+    if end < start:
+        raise ValueError(f"period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
+    whole_months = start.day == 1 and end.is_month_end
+    if whole_months and start.month == 1 and end.month == 12:
+        years = f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
+        return years
+    if whole_months and start.year == end.year:
+        if start.month == end.month:
+            return _month(end)
+        return f"{start:%b}–{end:%b %Y}"
+    return f"{start_text} – {_month(end) if whole_months else day(end)}"
+
+
+# Every ASCII punctuation character can be backslash-escaped in CommonMark. '&' and ';'
+# are left alone because html.escape has already turned '&', '<', '>' into entities.
+_MARKDOWN_PUNCTUATION = re.compile(
+    "([" + re.escape(string.punctuation.replace("&", "").replace(";", "")) + "])"
+)
+
+
+def md_escape(text: str) -> str:
+    """Source text (e.g. a quote) made to show literally in Markdown rendered by nbconvert.
+
+    HTML is escaped, every ASCII punctuation mark is backslash-escaped (no emphasis, links,
+    headings, lists or tables), whitespace runs become one space (no blocks from line
+    starts), and the span class stops MathJax reading '$' as maths.
+    """
+    flat = " ".join(text.split())
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(flat, quote=False))
+    return f'<span class="tex2jax_ignore">{escaped}</span>'

@@ -1,0 +1,132 @@
+"""The prose of the reports. Every number comes from a chart's table or the dataset
+through `fmt`; comparative words are computed by `fmt` from the values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from report_lib import fmt
+
+ARRESTS, PROSECUTED = "arrests_approved", "persons_prosecuted"
+
+
+def _by_measure(table: pd.DataFrame, measure: str) -> pd.DataFrame:
+    return table[table["measure"] == measure].set_index("crime")
+
+
+def overview(shares: pd.DataFrame, ratios: pd.DataFrame, labels: Mapping[str, str]) -> str:
+    """The headline comparison of the crimes."""
+    arrests, prosecuted = _by_measure(shares, ARRESTS), _by_measure(shares, PROSECUTED)
+    leader = fmt.superlative(prosecuted["value"].to_dict())
+    ratio = ratios.set_index("crime")["ratio"]
+    highest, lowest = fmt.superlative(ratio.to_dict()), fmt.superlative((-ratio).to_dict())
+    return (
+        f"Across the crimes reported, procurators approved **{fmt.number(arrests['total'].iloc[0])}"
+        f"** arrests and prosecuted **{fmt.number(prosecuted['total'].iloc[0])}** persons. "
+        f"{labels[leader]} accounts for {fmt.share_phrase(prosecuted.loc[leader, 'share'])} "
+        f"of both: {fmt.percent(arrests.loc[leader, 'share'])} of the arrests and "
+        f"{fmt.percent(prosecuted.loc[leader, 'share'])} of the prosecutions.\n\n"
+        f"For every crime more persons were prosecuted than arrests approved, from "
+        f"{fmt.ratio(ratio[lowest])} as many for {labels[lowest].lower()} to "
+        f"{fmt.ratio(ratio[highest])} as many for {labels[highest].lower()}. These counts are "
+        "not the same cohort: a person prosecuted need not have been arrested (many are "
+        "released on bail pending trial), and cases run across years, so the ratio is a "
+        "comparison of workloads, not a rate."
+    )
+
+
+def period(figures: pd.DataFrame) -> str:
+    """What period the press-conference counts cover, and what the source leaves unsaid."""
+    rows = figures[(figures["source_role"] == "primary") & figures["period_start"].notna()]
+    rows = rows[rows["measure"].isin([ARRESTS, PROSECUTED])]
+    starts, ends = rows["period_start"].unique(), rows["period_end"].unique()
+    if len(starts) != 1 or len(ends) != 1:
+        raise ValueError("the counts do not share one period")
+    note = rows["period_note"].dropna()
+    caveat = (
+        " The source states no end date; the press-conference date is used." if len(note) else ""
+    )
+    return f"The counts cover {fmt.period(starts[0], ends[0])}.{caveat}"
+
+
+def heading(crime: Mapping[str, str]) -> str:
+    return f"## {fmt.md_escape(crime['label'])}: {fmt.md_escape(crime['name_en'])}"
+
+
+def crime_profile(crime: Mapping[str, str], shares: pd.DataFrame, ratios: pd.DataFrame) -> str:
+    """One crime's legal basis and its place among the others."""
+    code = crime["code"]
+    arrests, prosecuted = _by_measure(shares, ARRESTS), _by_measure(shares, PROSECUTED)
+    rank = int(prosecuted["value"].rank(ascending=False, method="min")[code])
+    place = (
+        "the most"
+        if rank == 1
+        else ("the fewest" if rank == len(prosecuted) else "the second most")
+    )
+    ratio = ratios.set_index("crime").loc[code, "ratio"]
+    return (
+        f"**Legal basis.** Criminal Law {crime['article']} ({fmt.md_escape(crime['name_zh'])}), "
+        f"{fmt.md_escape(crime['origin'])}; in force since "
+        f"{fmt.day(pd.Timestamp(crime['in_force']))}."
+        + (
+            f" It is {fmt.md_escape(crime['prosecution_note'])}."
+            if crime["prosecution_note"]
+            else ""
+        )
+        + f"\n\n**Figures.** {fmt.number(arrests.loc[code, 'value'])} arrests approved "
+        f"({fmt.percent(arrests.loc[code, 'share'])} of the crimes reported) and "
+        f"{fmt.number(prosecuted.loc[code, 'value'])} persons prosecuted "
+        f"({fmt.percent(prosecuted.loc[code, 'share'])}): {place} prosecutions of the crimes "
+        f"reported, and {fmt.ratio(ratio)} as many persons prosecuted as arrests approved."
+    )
+
+
+def quotes(rows: pd.DataFrame) -> str:
+    """The source's own words for a set of figures, as a Markdown list."""
+    lines = [f"- “{fmt.md_escape(q)}”" for q in dict.fromkeys(rows["quote"])]
+    return "\n".join(lines) if lines else "_The source states no figure of its own for this._"
+
+
+def online_spread(table: pd.DataFrame, case_labels: Mapping[str, str]) -> str:
+    """The reach of the guiding cases, with what the bounds allow."""
+    reads = table[table["measure"] == "reads"].set_index("case")
+    discussions = table[table["measure"] == "discussions"].set_index("case")
+    parts = []
+    for case, row in reads.iterrows():
+        text = f"**{case_labels[case]}**: {fmt.number(row['value'], row['qualifier'])} reads"
+        if pd.notna(row["window_hours"]):
+            text += (
+                f" within {fmt.number(row['window_hours'])} hours, that is "
+                f"{row['reads_per_hour_text']}"
+            )
+        if case in discussions.index:
+            d = discussions.loc[case]
+            text += f", and {fmt.number(d['value'], d['qualifier'])} person-times of discussion"
+        parts.append(text + ".")
+    return "\n\n".join(parts)
+
+
+def sentences_with(document: str, word: str) -> str:
+    """The source's sentences on a theme, quoted verbatim as a block."""
+    sentences = re.split(r"(?<=[.!?])\s+", document)
+    chosen = [s for s in sentences if word.casefold() in s.casefold()]
+    return "\n".join(f"> {fmt.md_escape(s)}" for s in chosen)
+
+
+def context(table: pd.DataFrame, source_labels: Mapping[str, str]) -> str:
+    """The press-conference total beside later releases, each with its own period and
+    source: a list, never a series."""
+    heads = {"primary": "**At the press conference**", "secondary": "**In later releases**"}
+    lines = []
+    for role, rows in table.groupby("source_role", sort=False):
+        lines.append(f"{heads.get(role, role)}:\n")
+        for row in rows.itertuples():
+            lines.append(
+                f"- {fmt.number(row.value, row.qualifier)} {row.measure_label.lower()}, "
+                f"{row.period} ({fmt.md_escape(source_labels.get(row.source_id, row.source_id))})"
+            )
+        lines.append("")
+    return "\n".join(lines).strip()

@@ -1,0 +1,145 @@
+"""What a notebook cell calls: load the data, show a chart with its alt text and save
+the exact table it plots, and print prose. Keeps logic out of the notebooks."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown, display
+
+from report_lib import atomic, style
+from report_lib.charts import Chart
+from report_lib.dataset import SOURCES_CSV, load_figures, load_table
+from report_lib.reference import Reference, load_reference
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a report reads, loaded once at the top of the notebook."""
+
+    figures: pd.DataFrame
+    sources: pd.DataFrame
+    reference: Reference
+    processed_dir: Path
+    tables_dir: Path
+
+    @property
+    def crime_labels(self) -> dict[str, str]:
+        return {code: row["label"] for code, row in self.reference.crimes.rows.items()}
+
+    @property
+    def case_labels(self) -> dict[str, str]:
+        cases = self.reference.cases.rows
+        return {
+            code: f"Case {row['number']}" if row["number"] else code for code, row in cases.items()
+        }
+
+    @property
+    def source_labels(self) -> dict[str, str]:
+        return {
+            row.source_id: f"{row.title}, {row.publisher}, {row.date}"
+            for row in self.sources.itertuples()
+        }
+
+
+def setup(processed_dir: str, reference_dir: str, tables_dir: str) -> Context:
+    """Apply the house style and load the checked dataset."""
+    style.apply()
+    processed = Path(processed_dir)
+    return Context(
+        figures=load_figures(processed),
+        sources=load_table(SOURCES_CSV, processed),
+        reference=load_reference(Path(reference_dir)),
+        processed_dir=processed,
+        tables_dir=Path(tables_dir),
+    )
+
+
+def _png(chart: Chart) -> bytes:
+    buffer = io.BytesIO()
+    chart.figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(chart.figure)
+    return buffer.getvalue()
+
+
+def show(chart: Chart, name: str, context: Context) -> None:
+    """Display the chart as an image with its text alternative, and save its table."""
+    table_path = context.tables_dir / f"{name}.csv"
+    atomic.write_text(table_path, chart.table.to_csv(index=False, lineterminator="\n"))
+    data = base64.b64encode(_png(chart)).decode("ascii")
+    alt = html.escape(chart.alt_text, quote=True)
+    figure = (
+        f'<figure class="report-chart"><img src="data:image/png;base64,{data}" alt="{alt}">'
+        f"<figcaption>{html.escape(chart.alt_text)} Table: {html.escape(table_path.name)}."
+        "</figcaption></figure>"
+    )
+    display({"text/html": figure, "text/plain": chart.alt_text}, raw=True)
+
+
+def say(markdown: str) -> None:
+    """Prose whose numbers come from `report_lib.narrative`."""
+    display(Markdown(markdown))
+
+
+def table(frame: pd.DataFrame) -> None:
+    """A table of data shown as HTML, its text escaped."""
+    display({"text/html": frame.to_html(index=False, escape=True, na_rep="")}, raw=True)
+
+
+def figures_for(context: Context, crime: str) -> pd.DataFrame:
+    """The primary source's statements about one crime, repeats included (each is a quote)."""
+    f = context.figures
+    return f[(f["source_role"] == "primary") & (f["crime"] == crime)]
+
+
+def cases_for(context: Context, crime: str) -> pd.DataFrame:
+    """The reference's cases of one crime, as a reader-facing table."""
+    rows = [row for row in context.reference.cases.rows.values() if row["crime"] == crime]
+    columns = {"name_en": "Case", "name_zh": "Chinese title", "kind": "Kind"}
+    return pd.DataFrame(rows, columns=list(columns)).rename(columns=columns)
+
+
+def primary_document(context: Context, raw_dir: str) -> str:
+    """The text of the primary source, for verbatim excerpts."""
+    row = context.sources[context.sources["role"] == "primary"].iloc[0]
+    return (Path(raw_dir) / row["source_id"] / row["file"]).read_text(encoding="utf-8")
+
+
+APPENDIX_COLUMNS = {
+    "source_id": "Source",
+    "figure_id": "Figure",
+    "raw": "As printed",
+    "value": "Value",
+    "qualifier": "Qualifier",
+    "unit": "Unit",
+    "quote": "Quote (verbatim)",
+    "quote_start": "Offset",
+    "corroboration_note": "Corroboration",
+    "repeats": "Repeats",
+}
+
+
+def appendix_figures(context: Context) -> pd.DataFrame:
+    frame = context.figures[list(APPENDIX_COLUMNS)].rename(columns=APPENDIX_COLUMNS)
+    return frame.sort_values(["Source", "Offset"], kind="stable")
+
+
+def corrections(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype="string", keep_default_na=False)
+
+
+def checks(context: Context) -> pd.DataFrame:
+    return load_table("checks.csv", context.processed_dir)
+
+
+def check_summary(context: Context) -> pd.DataFrame:
+    """How many numbers each check passed, by source and outcome."""
+    frame = checks(context)
+    counted = frame.groupby(["check", "source_id", "result"], sort=True).size()
+    return counted.rename("count").reset_index()

@@ -1,0 +1,74 @@
+"""Executed notebook -> self-contained HTML page with the project's nbconvert template."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from traitlets import default
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "report"
+
+
+class DropDiagnosticOutputs(Preprocessor):
+    """Drop stderr streams and errors: warnings and tracebacks are for whoever runs the build,
+    not for the reader. Registered by the template's conf.json so every exporter using the
+    template applies it."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.outputs if not _is_diagnostic(output)]
+        return cell, resources
+
+
+def _is_diagnostic(output: NotebookNode) -> bool:
+    if output.output_type == "error":
+        return True
+    return output.output_type == "stream" and output.get("name") == "stderr"
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """HTMLExporter whose defaults are the report's: project template, no prompts, code hidden.
+
+    Defaults rather than constructor arguments, so that `jupyter nbconvert --to` with the
+    dotted class name gives the same page as `render_html`.
+    """
+
+    export_from_notebook = "Report HTML"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return TEMPLATE_NAME
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+
+@cache
+def _exporter(show_code: bool) -> ReportHTMLExporter:
+    # Building the exporter and its Jinja environment is what costs time (see report);
+    # conversions on one instance are independent, so one per configuration is enough.
+    return ReportHTMLExporter(exclude_input=not show_code)
+
+
+def render_html(nb: NotebookNode, *, show_code: bool = False) -> str:
+    """Render an executed notebook as one offline HTML page (header, outputs, provenance)."""
+    html, _ = _exporter(show_code).from_notebook_node(nb)
+    return html

@@ -1,0 +1,92 @@
+"""The list of reports (notebooks/reports.yml) and the check of each report's
+parameters against its notebook, before anything runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from report_lib.errors import DataError
+
+REPORT_KEYS = ("id", "notebook", "title", "summary", "parameters")
+# Filled in by the build for every notebook that declares them; not report parameters.
+PATH_PARAMETERS = ("processed_dir", "reference_dir", "raw_dir", "corrections_path", "tables_dir")
+TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool}
+# A parameter with one of these names must be a code of that reference table.
+CODE_PARAMETERS = {"crime": "crimes", "case": "cases"}
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    notebook: Path
+    title: str
+    summary: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    roles: tuple[str, ...] = ("primary",)
+
+
+def load_reports(path: Path) -> list[Report]:
+    """Read the report list; each entry names an existing notebook and a unique id."""
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise DataError(path, f"cannot read the report list ({type(exc).__name__})") from None
+    entries = (document or {}).get("reports")
+    if not isinstance(entries, list) or not entries:
+        raise DataError(path, "expected a non-empty list under 'reports'", field="reports")
+    reports, seen = [], set()
+    for number, entry in enumerate(entries, 1):
+        where = f"report {number}"
+        if not isinstance(entry, dict):
+            raise DataError(path, f"{where} is not a mapping")
+        for key in REPORT_KEYS:
+            if key not in entry:
+                raise DataError(path, f"{where}: missing '{key}'", field=key)
+        if entry["id"] in seen:
+            raise DataError(path, f"duplicate report id '{entry['id']}'", field="id")
+        seen.add(entry["id"])
+        notebook = path.parent / entry["notebook"]
+        if not notebook.is_file():
+            raise DataError(path, f"report {entry['id']}: no notebook {notebook}", field="notebook")
+        if not isinstance(entry["parameters"], dict):
+            raise DataError(
+                path, f"report {entry['id']}: parameters must be a mapping", field="parameters"
+            )
+        roles = tuple(entry.get("roles", ["primary"]))
+        reports.append(
+            Report(
+                entry["id"], notebook, entry["title"], entry["summary"], entry["parameters"], roles
+            )
+        )
+    return reports
+
+
+def check_parameters(
+    path: Path, report: Report, declared: dict[str, dict[str, Any]], codes: dict[str, set[str]]
+) -> None:
+    """Refuse what papermill would only warn about: unknown names, wrong types, bad codes."""
+    for name, value in report.parameters.items():
+        where = f"report {report.id}: parameter '{name}'"
+        if name not in declared or name in PATH_PARAMETERS:
+            known = ", ".join(n for n in declared if n not in PATH_PARAMETERS) or "none"
+            raise DataError(
+                path,
+                f"{where} is not declared by {report.notebook.name} (it declares: {known})",
+                field="parameters",
+            )
+        expected = TYPES.get(declared[name].get("inferred_type_name") or "")
+        if expected and (
+            not isinstance(value, expected) or isinstance(value, bool) != (expected is bool)
+        ):
+            raise DataError(
+                path,
+                f"{where} must be {declared[name]['inferred_type_name']}, "
+                f"got {type(value).__name__} {value!r}",
+                field="parameters",
+            )
+        if name in CODE_PARAMETERS and value not in codes[CODE_PARAMETERS[name]]:
+            raise DataError(path, f"{where}: unknown {name} code '{value}'", field="parameters")

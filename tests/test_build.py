@@ -1,0 +1,174 @@
+"""The build, end to end in a temporary folder: every report runs, its prose states
+only numbers of the data, failures keep the last good outputs, and a build with
+nothing to do does nothing."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from report_lib import fmt
+from report_lib.build import Layout, build, read_manifest
+from report_lib.reports import load_reports
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _reports(layout: Layout):
+    return load_reports(layout.notebooks / "reports.yml")
+
+
+def test_every_report_has_all_its_outputs(built):
+    manifest = read_manifest(built.out)
+    assert manifest["status"] == "ok"
+    assert [e["id"] for e in manifest["reports"]] == [r.id for r in _reports(built)]
+    for entry in manifest["reports"]:
+        for path in entry["outputs"].values():
+            assert (built.out / path).exists(), path
+        assert list((built.out / entry["outputs"]["tables"]).glob("*.csv")) or entry["id"] in (
+            "appendix",
+        )
+    assert (built.out / "index.html").is_file()
+
+
+def _outputs(nb) -> list[dict]:
+    return [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
+
+
+def test_executed_reports_have_no_error_or_warning_output(built):
+    for path in (built.out / "notebooks").glob("*.ipynb"):
+        for output in _outputs(nbformat.read(path, as_version=4)):
+            assert output["output_type"] != "error", path.name
+            assert not (output["output_type"] == "stream" and output["name"] == "stderr"), (
+                path.name,
+                output.get("text"),
+            )
+
+
+def _rounded(value: float, decimals: int) -> str:
+    return str(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
+def _allowed(built: Layout, report_id: str) -> set[str]:
+    """Every number the prose of a report may state: the dataset's values and dates, the
+    reference tables, and the values of the tables it plotted (rounded as fmt rounds)."""
+    allowed: set[str] = set()
+    data = built.data
+    for csv in [
+        *data.joinpath("processed").glob("*.csv"),
+        *data.joinpath("reference").glob("*.csv"),
+    ]:
+        allowed |= set(NUMBER.findall(csv.read_text(encoding="utf-8")))
+    figures = pd.read_csv(
+        data / "processed" / "figures.csv", parse_dates=["period_start", "period_end"]
+    )
+    for column in ("period_start", "period_end"):
+        for day in figures[column].dropna():
+            allowed |= {str(day.day), str(day.year)}
+    for table in (built.out / "tables" / report_id).glob("*.csv"):
+        frame = pd.read_csv(table)
+        for value in frame.select_dtypes("number").to_numpy().ravel():
+            if pd.isna(value):
+                continue
+            allowed |= {
+                _rounded(value, 0),
+                _rounded(value, fmt.DECIMALS["ratio"]),
+                _rounded(value * 100, fmt.DECIMALS["percent"]),
+            }
+    return {a.replace(",", "") for a in allowed}
+
+
+def _prose(nb) -> str:
+    texts = []
+    for output in _outputs(nb):
+        data = output.get("data", {})
+        texts.append(data.get("text/markdown", "") + " " + data.get("text/plain", ""))
+    text = re.sub(r"<[^>]+>", " ", " ".join(texts))  # md_escape's wrapper, captions' tags
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))  # markdown escapes: 58\,000
+
+
+def test_every_number_in_the_prose_is_a_number_of_the_data(built):
+    checked = 0
+    for report in _reports(built):
+        nb = nbformat.read(built.out / "notebooks" / f"{report.id}.ipynb", as_version=4)
+        allowed = _allowed(built, report.id)
+        for number in NUMBER.findall(_prose(nb)):
+            number = number.rstrip(",.")
+            assert number.replace(",", "") in allowed, f"{report.id}: {number} is not in the data"
+            checked += 1
+    assert checked > 50
+
+
+def test_the_prose_check_catches_a_typed_number(built):
+    allowed = _allowed(built, "overview")
+    assert "12410" in allowed and "98.6" in allowed
+    assert "12411" not in allowed and "98.7" not in allowed
+
+
+def test_a_build_with_nothing_to_do_does_nothing(built, capsys):
+    before = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
+    started = time.perf_counter()
+    assert build(built) == 0
+    assert time.perf_counter() - started < 1.0
+    assert "up to date" in capsys.readouterr().out
+    after = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+@pytest.fixture
+def project_copy(built, tmp_path) -> Layout:
+    """A copy of the built project that a test may change."""
+    shutil.copytree(built.root, tmp_path / "p", symlinks=True)
+    return Layout(tmp_path / "p", tmp_path / "p" / "outputs")
+
+
+def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
+    notebook = project_copy.notebooks / "online_spread.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[0].source += "\n\nEdited."
+    nbformat.write(nb, notebook)
+    before = {p.name: p.stat().st_mtime_ns for p in project_copy.out.glob("*.html")}
+    assert build(project_copy) == 0
+    out = capsys.readouterr().out
+    assert "running 1 of" in out and "online-spread" in out
+    after = {p.name: p.stat().st_mtime_ns for p in project_copy.out.glob("*.html")}
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {"online-spread.html", "index.html"} - {"index.html"} | (
+        {"index.html"} & changed
+    )
+
+
+def test_a_failing_cell_keeps_the_last_good_outputs(project_copy, capsys):
+    broken = FIXTURES / "broken.ipynb"
+    target = project_copy.notebooks / "online_spread.ipynb"
+    html = project_copy.out / "online-spread.html"
+    good = html.read_bytes()
+    manifest_before = read_manifest(project_copy.out)
+    shutil.copy(broken, target)
+    assert build(project_copy) == 1
+    err = capsys.readouterr().err
+    assert "online_spread.ipynb cell" in err and "ZeroDivisionError" in err
+    assert html.read_bytes() == good
+    assert (project_copy.out / "failed" / "online-spread.ipynb").is_file()
+    manifest = read_manifest(project_copy.out)
+    assert manifest["status"] == "failed"
+    online = [e for e in manifest["reports"] if e["id"] == "online-spread"]
+    assert online == [e for e in manifest_before["reports"] if e["id"] == "online-spread"]
+
+
+def test_the_manifest_records_inputs_and_parameters(built):
+    manifest = json.loads((built.out / "manifest.json").read_text())
+    profile = next(e for e in manifest["reports"] if e["id"] == "crime-heroes-martyrs")
+    assert profile["parameters"] == {"crime": "heroes_martyrs"}
+    assert "notebooks/crime_profile.ipynb" in profile["inputs"]
+    assert "data/processed/figures.csv" in profile["inputs"]

@@ -1,0 +1,380 @@
+"""Charts: the numbers plotted equal the input, the marks carry the house colours, and the
+output is reproducible. The frame below is typed from the sources as test input."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from report_lib import charts, fmt, style
+
+matplotlib.use("Agg")
+
+SPP = "spp-2022-02-21"
+CNS = "cns-2023-03-02"
+PAPER = "thepaper-2023-02-09"
+DAILY = "peoplesdaily-2024-02"
+LABELS = {
+    "insult_defamation": "Insult and defamation",
+    "personal_information": "Personal information",
+    "heroes_martyrs": "Heroes and martyrs",
+}
+CASE_LABELS = {"gc136": "Case 136 (heroes and martyrs)", "gc137": "Case 137 (defamation)"}
+SPP_LABEL = "SPP press conference, 21 Feb 2022 (China News Service English report)"
+
+ID, PI, HM = "insult_defamation", "personal_information", "heroes_martyrs"
+ARR, PRO = "arrests_approved", "persons_prosecuted"
+CONF = ("2019-01-01", "2022-02-21")  # the press conference's period
+# (source_id, role, measure, crime, case, value, qualifier, unit, start, end)
+FIGURES = [
+    (SPP, "primary", ARR, ID, None, 168, "exact", "persons", *CONF),
+    (SPP, "primary", ARR, PI, None, 12410, "exact", "persons", *CONF),
+    (SPP, "primary", ARR, HM, None, 12, "exact", "persons", *CONF),
+    (SPP, "primary", PRO, ID, None, 213, "exact", "persons", *CONF),
+    (SPP, "primary", PRO, PI, None, 21923, "exact", "persons", *CONF),
+    (SPP, "primary", PRO, HM, None, 15, "exact", "persons", *CONF),
+    (SPP, "primary", "reads", HM, "gc136", 130000, "more_than", "reads", *CONF),
+    (SPP, "primary", "reach_window", HM, "gc136", 5, "exact", "hours", *CONF),
+    (SPP, "primary", "reads", ID, "gc137", 470000000, "exact", "reads", *CONF),
+    (SPP, "primary", "discussions", ID, "gc137", 58000, "exact", "person-times", *CONF),
+    (CNS, "secondary", PRO, PI, None, 6000, "more_than", "persons", "2020-01-01", "2020-12-31"),
+    (CNS, "secondary", PRO, PI, None, 9800, "more_than", "persons", "2021-01-01", "2021-12-31"),
+    (CNS, "secondary", PRO, PI, None, 9300, "more_than", "persons", "2022-01-01", "2022-12-31"),
+    (PAPER, "secondary", ARR, PI, None, 13000, "more_than", "persons", "2019-01-01", "2022-10-31"),
+    (PAPER, "secondary", PRO, PI, None, 28000, "more_than", "persons", "2019-01-01", "2022-10-31"),
+    (DAILY, "secondary", PRO, ID, None, 39, "exact", "persons", "2023-01-01", "2023-11-30"),
+]
+SOURCE_LABELS = {
+    SPP: SPP_LABEL,
+    CNS: "China News Service, 2 Mar 2023",
+    PAPER: "The Paper, 9 Feb 2023",
+    DAILY: "People's Daily, Feb 2024",
+}
+
+
+def make_frame(figures: list[tuple] = FIGURES) -> pd.DataFrame:
+    columns = ["source_id", "source_role", "measure", "crime", "case", "value", "qualifier"]
+    columns += ["unit", "period_start", "period_end"]
+    df = pd.DataFrame(figures, columns=columns)
+    df.insert(2, "figure_id", [f"f{i:02d}" for i in range(len(df))])
+    df["value"] = df["value"].astype("Int64")
+    for column in ("period_start", "period_end"):
+        df[column] = pd.to_datetime(df[column])
+    df["period_note"] = ""
+    df["raw"] = df["value"].map(str)
+    df["quote"] = ""
+    df["source_label"] = df["source_id"].map({SPP: SPP_LABEL})
+    df["repeats"] = pd.Series(pd.NA, index=df.index, dtype="string")
+    text = [c for c in df.columns if c not in ("value", "period_start", "period_end")]
+    return df.astype(dict.fromkeys(text, "string"))
+
+
+@pytest.fixture(autouse=True)
+def house_style():
+    style.apply()
+
+
+@pytest.fixture
+def df() -> pd.DataFrame:
+    return make_frame()
+
+
+def all_charts(df: pd.DataFrame) -> dict[str, charts.Chart]:
+    return {
+        "arrests_vs_prosecutions": charts.arrests_vs_prosecutions(df, LABELS),
+        "shares": charts.shares(df, LABELS),
+        "prosecuted_per_arrest": charts.prosecuted_per_arrest(df, LABELS),
+        "crime_in_context": charts.crime_in_context(df, LABELS, "insult_defamation"),
+        "online_spread": charts.online_spread(df, CASE_LABELS),
+        "context_series": charts.context_series(df, LABELS, source_labels=SOURCE_LABELS),
+    }
+
+
+def png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def patches(ax) -> list:
+    """Bars in drawing order (the order the tables promise)."""
+    return [bar for container in ax.containers for bar in container]
+
+
+def mentions(text: str, formatted: str) -> bool:
+    """Whole-number match: '12' must not be found inside '12,410'."""
+    return re.search(rf"(?<![\d,.]){re.escape(formatted)}(?!\d|[,.]\d)", text) is not None
+
+
+def counts_of(df: pd.DataFrame, measure: str) -> dict[str, int]:
+    rows = df[(df.source_role == "primary") & (df.measure == measure) & df.case.isna()]
+    return {crime: int(v) for crime, v in zip(rows.crime, rows.value, strict=True)}
+
+
+# --- every chart ----------------------------------------------------------------------
+
+
+def test_every_chart_has_title_alt_text_and_source_line(df):
+    for name, chart in all_charts(df).items():
+        assert chart.title and chart.alt_text.endswith("."), name
+        assert chart.figure.get_suptitle().replace("\n", " ") == chart.title, name
+        footers = [t.get_text() for t in chart.figure.texts if "Source" in t.get_text()]
+        assert footers, f"{name} has no source line"
+
+
+def test_pngs_are_byte_identical_across_builds(df):
+    first = {name: png(c.figure) for name, c in all_charts(df).items()}
+    second = {name: png(c.figure) for name, c in all_charts(df).items()}
+    assert first == second
+    chart = charts.shares(df, LABELS)
+    assert png(chart.figure) == png(chart.figure)
+
+
+def test_charts_do_not_touch_pyplot(df):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    all_charts(df)
+    assert plt.get_fignums() == before
+
+
+def test_log_scale_exactly_where_bars_span_more_than_100_times(df):
+    for name in ("arrests_vs_prosecutions", "crime_in_context"):
+        chart = all_charts(df)[name]
+        values = chart.table["value"].astype(float)
+        expected = "log" if values.max() / values.min() > 100 else "linear"
+        assert chart.figure.axes[0].get_xscale() == expected == "log", name
+    ratio_axis = charts.prosecuted_per_arrest(df, LABELS).figure.axes[0]
+    assert ratio_axis.get_xscale() == "linear"
+
+
+def test_log_ticks_are_written_out(df):
+    chart = charts.arrests_vs_prosecutions(df, LABELS)
+    chart.figure.canvas.draw()
+    ticks = [t.get_text() for t in chart.figure.axes[0].get_xticklabels() if t.get_text()]
+    assert {"10", "100", "1,000", "10,000"} <= set(ticks)
+    assert not any("^" in t or "$" in t for t in ticks)
+
+
+# --- per chart ------------------------------------------------------------------------
+
+
+def test_arrests_vs_prosecutions_plots_the_input(df):
+    chart = charts.arrests_vs_prosecutions(df, LABELS)
+    table = chart.table
+    for measure in ("arrests_approved", "persons_prosecuted"):
+        got = table[table.measure == measure].set_index("crime")["value"].astype(int).to_dict()
+        assert got == counts_of(df, measure)
+    bars = patches(chart.figure.axes[0])
+    assert len(bars) == len(table) == 6
+    for bar, row in zip(bars, table.itertuples(), strict=True):
+        assert bar.get_width() == pytest.approx(row.value)
+        assert to_hex(bar.get_facecolor()) == style.CRIME_COLOURS[row.crime].lower()
+    for row in table.itertuples():
+        assert mentions(chart.alt_text, fmt.number(int(row.value), row.qualifier))
+    assert chart.title == (
+        "Personal information accounts for almost all of the arrests and prosecutions"
+    )
+
+
+def test_title_names_each_leader_when_they_differ(df):
+    df.loc[(df.measure == PRO) & (df.crime == ID), "value"] = 30000
+    title = charts.arrests_vs_prosecutions(df, LABELS).title
+    assert title == (
+        "Personal information has the most arrests; Insult and defamation has the most prosecutions"
+    )
+
+
+def test_lower_bound_rate_is_rounded_down(df):
+    df.loc[(df.case == "gc136") & (df.measure == "reads"), "value"] = 130004
+    table = charts.online_spread(df, CASE_LABELS).table.set_index(["case", "measure"])
+    assert table.loc[("gc136", "reads"), "reads_per_hour_text"] == (
+        "more than 26,000 reads per hour"  # 26,000.8 per hour: 26,001 would overstate
+    )
+
+
+def test_bar_labels_are_the_table_labels(df):
+    chart = charts.arrests_vs_prosecutions(df, LABELS)
+    ax = chart.figure.axes[0]
+    shown = [t.get_text() for t in ax.texts]
+    assert shown == [fmt.bound_label(int(v)) for v in chart.table["value"]]
+
+
+def test_shares_sum_to_one_and_match_the_input(df):
+    chart = charts.shares(df, LABELS)
+    table = chart.table
+    for measure, part in table.groupby("measure"):
+        counts = counts_of(df, measure)
+        assert part["share"].sum() == pytest.approx(1)
+        assert set(part["total"]) == {sum(counts.values())}
+        for row in part.itertuples():
+            assert row.share == pytest.approx(counts[row.crime] / sum(counts.values()))
+            assert mentions(chart.alt_text, fmt.percent(row.share))
+    for bar, row in zip(patches(chart.figure.axes[0]), table.itertuples(), strict=True):
+        assert bar.get_width() == pytest.approx(row.share)
+        assert to_hex(bar.get_facecolor()) == style.CRIME_COLOURS[row.crime].lower()
+    # 12,410 / 12,590 and 21,923 / 22,151, worked by hand
+    assert chart.title == (
+        "Personal information accounts for 98.6% of the arrests and 99.0% of the prosecutions"
+    )
+
+
+def test_prosecuted_per_arrest_ratios_and_reference_line(df):
+    chart = charts.prosecuted_per_arrest(df, LABELS)
+    arrests, prosecuted = counts_of(df, "arrests_approved"), counts_of(df, "persons_prosecuted")
+    ax = chart.figure.axes[0]
+    for bar, row in zip(patches(ax), chart.table.itertuples(), strict=True):
+        assert row.ratio == pytest.approx(prosecuted[row.crime] / arrests[row.crime])
+        assert bar.get_width() == pytest.approx(row.ratio)
+        assert to_hex(bar.get_facecolor()) == style.CRIME_COLOURS[row.crime].lower()
+        assert mentions(chart.alt_text, fmt.number(row.ratio, decimals=fmt.DECIMALS["ratio"]))
+    assert any(np.allclose(line.get_xdata(), 1) for line in ax.get_lines())
+    footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+    assert "not the same cohort" in footer and "bail" in footer
+
+
+def test_prosecuted_per_arrest_title_follows_the_data(df):
+    df.loc[(df.measure == "persons_prosecuted") & (df.crime == "heroes_martyrs"), "value"] = 6
+    title = charts.prosecuted_per_arrest(df, LABELS).title
+    assert title == "Personal information has the most persons prosecuted per arrest approved"
+
+
+def test_crime_in_context_highlights_one_crime(df):
+    chart = charts.crime_in_context(df, LABELS, "heroes_martyrs")
+    for bar, row in zip(patches(chart.figure.axes[0]), chart.table.itertuples(), strict=True):
+        expected = (
+            style.CRIME_COLOURS[row.crime]
+            if row.crime == "heroes_martyrs"
+            else (style.NEUTRAL_LIGHT)
+        )
+        assert to_hex(bar.get_facecolor()) == expected.lower()
+        assert bar.get_width() == pytest.approx(row.value)
+    assert chart.table["highlighted"].sum() == 2
+    assert (
+        chart.title
+        == "Heroes and martyrs accounts for 0.1% of the arrests and 0.1% of the prosecutions"
+    )
+    with pytest.raises(KeyError):
+        charts.crime_in_context(df, LABELS, "no_such_crime")
+
+
+def test_online_spread(df):
+    chart = charts.online_spread(df, CASE_LABELS)
+    table = chart.table.set_index(["case", "measure"])
+    assert int(table.loc[("gc136", "reads"), "value"]) == 130000
+    assert int(table.loc[("gc137", "reads"), "value"]) == 470000000
+    assert int(table.loc[("gc137", "discussions"), "value"]) == 58000
+    assert table.loc[("gc136", "reads"), "reads_per_hour"] == pytest.approx(130000 / 5)
+    assert table.loc[("gc136", "reads"), "reads_per_hour_text"] == (
+        "more than 26,000 reads per hour"
+    )
+    assert pd.isna(table.loc[("gc137", "reads"), "reads_per_hour"])
+    assert table.loc[("gc136", "reads"), "label"].startswith("≥ 130,000")
+    assert "5 hours" in table.loc[("gc136", "reads"), "label"]
+    reads_ax, talk_ax = chart.figure.axes
+    assert reads_ax.get_xscale() == "log" and talk_ax.get_xscale() == "linear"
+    assert "person-times" in talk_ax.get_title(loc="left")
+    for row in chart.table.itertuples():
+        assert mentions(chart.alt_text, fmt.number(int(row.value), row.qualifier))
+    assert "more than 26,000 reads per hour" in chart.alt_text
+
+
+def test_context_series_keeps_sources_and_periods_apart(df):
+    chart = charts.context_series(df, LABELS, source_labels=SOURCE_LABELS)
+    table = chart.table
+    expected = df[(df.crime == "personal_information") & df.case.isna()]
+    assert sorted(table["value"].astype(int)) == sorted(expected["value"].astype(int))
+    assert not any(ax.get_lines() for ax in chart.figure.axes), "no line joins the figures"
+    bars = [bar for ax in chart.figure.axes for bar in patches(ax)]
+    for bar, row in zip(bars, table.itertuples(), strict=True):
+        assert bar.get_width() == pytest.approx(row.value)
+        colour = (
+            style.CRIME_COLOURS["personal_information"]
+            if row.source_role == "primary"
+            else (style.NEUTRAL)
+        )
+        assert to_hex(bar.get_facecolor()) == colour.lower()
+        assert row.label.startswith("≥") == (row.qualifier == "more_than")
+        assert mentions(chart.alt_text, fmt.number(int(row.value), row.qualifier))
+    ticks = [t.get_text() for ax in chart.figure.axes for t in ax.get_yticklabels()]
+    assert "2021 [3]" in ticks and "Jan 2019 – 21 Feb 2022 [1]" in ticks
+    footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+    for source in SOURCE_LABELS.values():
+        assert (source in footer) == (source != SOURCE_LABELS[DAILY])
+    assert chart.title == (
+        "Personal information: 21,923 persons prosecuted in Jan 2019 – 21 Feb 2022; "
+        "later reports: more than 28,000 in Jan 2019 – Oct 2022"
+    )
+
+
+# --- selection rules ------------------------------------------------------------------
+
+
+def test_repeated_statements_are_dropped_and_unmarked_ones_refused(df):
+    repeat = df[df.measure == "arrests_approved"].iloc[[0]].assign(repeats="f00")
+    with_repeat = pd.concat([df, repeat], ignore_index=True)
+    chart = charts.arrests_vs_prosecutions(with_repeat, LABELS)
+    assert len(chart.table) == 6
+    unmarked = pd.concat([df, repeat.assign(repeats=pd.NA)], ignore_index=True)
+    with pytest.raises(ValueError, match="more than once"):
+        charts.arrests_vs_prosecutions(unmarked, LABELS)
+
+
+def test_secondary_rows_never_enter_primary_charts(df):
+    secondary = df[df.source_role == "secondary"]
+    doubled = pd.concat([df, secondary.assign(crime="heroes_martyrs")], ignore_index=True)
+    chart = charts.arrests_vs_prosecutions(doubled, LABELS)
+    assert chart.table["value"].astype(int).tolist() == (
+        charts.arrests_vs_prosecutions(df, LABELS).table["value"].astype(int).tolist()
+    )
+
+
+def test_source_line_uses_mapping_then_column_then_id(df):
+    def footer(chart):
+        return " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+
+    assert SPP_LABEL in footer(charts.shares(df, LABELS))
+    assert "Official" in footer(charts.shares(df, LABELS, source_labels={SPP: "Official"}))
+    assert SPP in footer(charts.shares(df.assign(source_label=pd.NA), LABELS))
+
+
+def test_missing_label_is_an_error(df):
+    with pytest.raises(KeyError, match="heroes_martyrs"):
+        charts.shares(df, {k: v for k, v in LABELS.items() if k != "heroes_martyrs"})
+
+
+def test_shares_refuse_lower_bounds(df):
+    df.loc[df.measure == "arrests_approved", "qualifier"] = "more_than"
+    with pytest.raises(ValueError, match="exact"):
+        charts.shares(df, LABELS)
+
+
+# --- style ----------------------------------------------------------------------------
+
+
+def test_crime_colours_are_distinct_and_apart_from_the_neutrals():
+    colours = [c.lower() for c in style.CRIME_COLOURS.values()]
+    assert len(set(colours)) == len(colours) == len(LABELS)
+    assert not {style.NEUTRAL.lower(), style.NEUTRAL_LIGHT.lower()} & set(colours)
+
+
+@pytest.mark.skipif(
+    "Noto Sans CJK SC" not in {f.name for f in font_manager.fontManager.ttflist}
+    and not style.CJK_FONT_FILE.exists(),
+    reason="Noto Sans CJK is not installed",
+)
+def test_chinese_text_renders_without_missing_glyphs():
+    fig = Figure()
+    fig.text(0.5, 0.5, "人格权的刑事保护")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png(fig)

@@ -1,0 +1,101 @@
+"""The notebooks as committed: outputs stripped, one documented parameters cell, no
+number typed by hand into prose, every report's parameters valid."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from report_lib.errors import DataError
+from report_lib.reference import load_reference
+from report_lib.reports import PATH_PARAMETERS, Report, check_parameters, load_reports
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+REPORTS = ROOT / "notebooks" / "reports.yml"
+NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|dozen"
+)
+HAND_TYPED = re.compile(rf"\d|\b(?:{NUMBER_WORDS})\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_parameters_cell_with_types_and_help(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    declared = papermill.inspect_notebook(str(path))
+    assert declared
+    for name, spec in declared.items():
+        assert spec["inferred_type_name"] != "None", f"{path.name}: {name} has no type"
+        assert spec["help"], f"{path.name}: {name} has no trailing comment"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_hand_typed_number_in_markdown(path):
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            found = HAND_TYPED.findall(cell.source)
+            assert not found, f"{path.name} cell {index}: {found}; compute it in report_lib"
+
+
+def test_the_hand_typed_number_rule_can_fail():
+    assert HAND_TYPED.findall("about 12,410 people in three years")
+    assert not HAND_TYPED.findall("someone alone, often")
+
+
+def test_report_titles_and_summaries_type_no_number():
+    for report in load_reports(REPORTS):
+        assert not HAND_TYPED.findall(report.title + " " + report.summary), report.id
+
+
+def _codes() -> dict[str, set[str]]:
+    ref = load_reference(ROOT / "data" / "reference")
+    return {"crimes": set(ref.crimes.rows), "cases": set(ref.cases.rows)}
+
+
+def test_every_report_in_the_list_has_valid_parameters():
+    reports = load_reports(REPORTS)
+    assert len({r.id for r in reports}) == len(reports)
+    for report in reports:
+        declared = papermill.inspect_notebook(str(report.notebook))
+        check_parameters(REPORTS, report, declared, _codes())
+
+
+def test_each_crime_gets_a_profile():
+    profiles = [r for r in load_reports(REPORTS) if r.notebook.name == "crime_profile.ipynb"]
+    assert {r.parameters["crime"] for r in profiles} == _codes()["crimes"]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "message"),
+    [
+        ({"crimez": "heroes_martyrs"}, "parameter 'crimez' is not declared"),
+        ({"crime": 3}, "parameter 'crime' must be str, got int 3"),
+        ({"crime": "jaywalking"}, "unknown crime code 'jaywalking'"),
+        ({"tables_dir": "/tmp"}, "parameter 'tables_dir' is not declared"),
+    ],
+)
+def test_bad_parameters_are_refused_before_running(parameters, message):
+    notebook = ROOT / "notebooks" / "crime_profile.ipynb"
+    report = Report("profile-x", notebook, "t", "s", parameters)
+    declared = papermill.inspect_notebook(str(notebook))
+    with pytest.raises(DataError) as caught:
+        check_parameters(REPORTS, report, declared, _codes())
+    assert "report profile-x" in str(caught.value) and message in str(caught.value)
+    assert set(PATH_PARAMETERS) & set(declared)

@@ -1,0 +1,136 @@
+"""What readers get: the index and every report opened in headless Chromium (no
+request leaves the files, no console error, every image loads, every link resolves),
+the PDFs read with poppler, and publishing that never shows a half-written site."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ROOT, poppler_text
+from playwright.sync_api import sync_playwright
+
+from report_lib import site
+from report_lib.browser import launch_args
+from report_lib.errors import DataError
+
+SCREENSHOTS = ROOT / "outputs" / "screenshots"
+
+
+def _pages(built) -> list[Path]:
+    manifest = json.loads((built.out / "manifest.json").read_text())
+    return [built.out / "index.html"] + [
+        built.out / e["outputs"]["html"] for e in manifest["reports"]
+    ]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    with sync_playwright() as playwright:
+        opened = playwright.chromium.launch(executable_path=chromium, args=launch_args())
+        yield opened
+        opened.close()
+
+
+def test_every_page_is_offline_clean_and_whole(built, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for path in _pages(built):
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        requests, errors = [], []
+        page.on("request", lambda r, seen=requests: seen.append(r.url))
+        page.on(
+            "console", lambda m, seen=errors: seen.append(m.text) if m.type == "error" else None
+        )
+        page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
+        page.goto(path.as_uri(), wait_until="load")
+        foreign = [u for u in requests if urlparse(u).scheme not in ("file", "data")]
+        assert not foreign, (path.name, foreign)
+        assert all(
+            urlparse(u).path == path.as_uri()[7:] for u in requests if u.startswith("file:")
+        ), requests
+        assert not errors, (path.name, errors)
+        broken = page.evaluate(
+            "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).length"
+        )
+        assert broken == 0, path.name
+        assert page.evaluate("Array.from(document.images).every(i => i.alt.length > 20)"), path.name
+        page.screenshot(path=SCREENSHOTS / f"{path.stem}.png", full_page=True)
+        page.close()
+
+
+def test_links_from_the_index_resolve(built):
+    html = (built.out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', html)
+    manifest = json.loads((built.out / "manifest.json").read_text())
+    assert len(links) == 3 * len(manifest["reports"])
+    for link in links:
+        assert "://" not in link and (built.out / link).is_file(), link
+
+
+def test_reports_show_no_code_and_no_traceback(built):
+    for path in _pages(built)[1:]:
+        html = path.read_text(encoding="utf-8")
+        assert "nb.setup(" not in html and "Traceback" not in html, path.name
+        assert "sha256" in html.lower() or "SHA-256" in html, path.name
+
+
+def test_pdfs_are_a4_with_text_and_embedded_fonts(built, poppler):
+    manifest = json.loads((built.out / "manifest.json").read_text())
+    for entry in manifest["reports"]:
+        pdf = built.out / entry["outputs"]["pdf"]
+        info = poppler_text("pdfinfo", pdf)
+        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 1
+        width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+        assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1
+        fonts = poppler_text("pdffonts", pdf).splitlines()[2:]
+        assert fonts and all(re.split(r"\s{2,}|\s(?=yes|no)", f) and " yes " in f for f in fonts)
+        assert entry["title"].split(":")[0] in poppler_text("pdftotext", pdf).replace("\n", " ")
+
+
+def test_key_figures_are_text_in_the_overview_pdf(built, poppler):
+    text = poppler_text("pdftotext", built.out / "overview.pdf")
+    for figure in ("12,410", "21,923", "168", "213", "98.6%"):
+        assert figure in text, figure
+
+
+def test_publish_copies_only_the_site(built, tmp_path):
+    target = tmp_path / "site"
+    files = site.publish(built.out, target)
+    assert sorted(p.name for p in target.iterdir()) == sorted(files)
+    assert not any(name.endswith(".ipynb") for name in files)
+
+
+def test_publish_refuses_after_a_failed_build(built, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(built.out, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "status": "failed"}))
+    with pytest.raises(DataError, match="last build failed"):
+        site.publish(out, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_interrupted_publish_leaves_the_previous_site(built, tmp_path, monkeypatch):
+    target = tmp_path / "site"
+    site.publish(built.out, target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    copies = []
+
+    def copy_then_die(source, destination):
+        if len(copies) == 2:
+            raise KeyboardInterrupt  # the publish is stopped half-way through its copies
+        copies.append(source)
+        return shutil.copyfile(source, destination)
+
+    monkeypatch.setattr(shutil, "copy2", copy_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        site.publish(built.out, target)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    monkeypatch.undo()
+    site.publish(built.out, target)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert len(list((tmp_path / ".site.releases").iterdir())) == 1
