@@ -172,3 +172,28 @@ def test_the_manifest_records_inputs_and_parameters(built):
     assert profile["parameters"] == {"crime": "heroes_martyrs"}
     assert "notebooks/crime_profile.ipynb" in profile["inputs"]
     assert "data/processed/figures.csv" in profile["inputs"]
+
+
+def _without_timing(path: Path) -> dict:
+    nb = json.loads(path.read_text())
+    nb["metadata"].pop("papermill", None)
+    for cell in nb["cells"]:
+        cell["metadata"].pop("papermill", None)
+        cell["metadata"].get("execution", {}).clear()
+    return nb
+
+
+def test_two_clean_builds_are_identical(built, tmp_path):
+    again = Layout(tmp_path / "again", tmp_path / "again" / "outputs")
+    for name in ("notebooks", "data"):
+        shutil.copytree(built.root / name, again.root / name)
+    shutil.copy(built.root / "requirements.lock", again.root / "requirements.lock")
+    assert build(again) == 0
+    first = sorted(p.relative_to(built.out) for p in built.out.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again.out) for p in again.out.rglob("*") if p.is_file())
+    assert first == second
+    for relative in first:
+        if relative.suffix == ".ipynb":
+            assert _without_timing(built.out / relative) == _without_timing(again.out / relative)
+        else:
+            assert (built.out / relative).read_bytes() == (again.out / relative).read_bytes(), relative

@@ -16,7 +16,8 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -128,8 +129,8 @@ def build_date(root: Path) -> str:
         result = subprocess.run(
             ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True
         )
-        epoch = result.stdout.strip() or "0"
-    return time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+        epoch = result.stdout.strip()
+    return time.strftime("%Y-%m-%d", time.gmtime(int(epoch))) if epoch else "unknown"
 
 
 # --- execution, in worker processes ---------------------------------------------------
@@ -214,11 +215,16 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     return {"id": job["id"], "ok": True, "seconds": time.perf_counter() - started}
 
 
-def _run_all(jobs: list[dict[str, Any]], workers: int) -> list[dict[str, Any]]:
+def _results(jobs: list[dict[str, Any]], workers: int) -> Iterator[dict[str, Any]]:
+    """Results as the reports finish, so that rendering one overlaps running the next.
+    Workers are forked before the caller starts the browser, never after."""
     if workers <= 1 or len(jobs) <= 1:
-        return [execute(job) for job in jobs]
+        yield from map(execute, jobs)
+        return
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        return list(pool.map(execute, jobs))
+        futures = [pool.submit(execute, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
 
 
 # --- rendering and publishing into outputs/ ------------------------------------------
@@ -262,12 +268,15 @@ def _install(report: Report, layout: Layout, provenance: dict, pdf_exporter) -> 
 
     work = layout.work / report.id
     nb = nbformat.read(work / f"{report.id}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random id for it
     nb.metadata["report_lib"] = provenance
     html = render_html(nb)
     pdf, _ = pdf_exporter.from_notebook_node(nb)
     pdf = fix_pdf_dates(pdf, provenance["build_date"])
     outputs = outputs_of(report)
-    atomic.write_bytes(layout.out / outputs["notebook"], (work / f"{report.id}.ipynb").read_bytes())
+    atomic.write_text(layout.out / outputs["notebook"], nbformat.writes(nb) + "\n")
     tables = layout.out / outputs["tables"]
     staged = work / "tables"
     staged.mkdir(exist_ok=True)
@@ -289,7 +298,8 @@ def fix_pdf_dates(pdf: bytes, date: str) -> bytes:
     """Chromium stamps the wall clock into the PDF's info dictionary; use the build date
     instead so that two builds of one commit give the same bytes (same length: the
     cross-reference offsets stay valid)."""
-    stamp = date.replace("-", "").encode() + b"000000"
+    day = date if date != "unknown" else "1970-01-01"
+    stamp = day.replace("-", "").encode() + b"000000"
 
     def replace(match: re.Match[bytes]) -> bytes:
         new = b"/" + match.group(1) + b" (D:" + stamp + b"+00'00')"
@@ -323,6 +333,32 @@ def _check_all(reports: list[Report], layout: Layout, path: Path) -> None:
         check_parameters(path, report, papermill.inspect_notebook(str(report.notebook)), codes)
 
 
+def _pdf_exporter(stack: contextlib.ExitStack):
+    """One browser for the whole build, closed with it."""
+    from report_lib.browser import PdfPrinter
+    from report_lib.pdf import ReportPDFExporter
+
+    return ReportPDFExporter(printer=stack.enter_context(PdfPrinter()))
+
+
+def _entry(report: Report, key: tuple[str, dict], provenance: dict, rev: str, layout: Layout):
+    """The manifest's record of one report."""
+    return {
+        "id": report.id,
+        "title": report.title,
+        "summary": report.summary,
+        "notebook": _label(report.notebook, layout),
+        "parameters": report.parameters,
+        "fingerprint": key[0],
+        "inputs": key[1],
+        "outputs": outputs_of(report),
+        "revision": rev,
+        "sources": [
+            {"id": s["id"], "date": s["date"], "role": s["role"]} for s in provenance["sources"]
+        ],
+    }
+
+
 def build(layout: Layout, jobs: int | None = None, only: list[str] | None = None) -> int:
     """Bring outputs/ up to date; returns the exit status."""
     path = layout.notebooks / "reports.yml"
@@ -341,17 +377,13 @@ def build(layout: Layout, jobs: int | None = None, only: list[str] | None = None
     _check_all(stale, layout, path)
     workers = jobs or min(os.cpu_count() or 1, max(len(stale), 1))
     print(f"report: running {len(stale)} of {len(reports)} reports on {workers} workers")
-    results = {r["id"]: r for r in _run_all([_job(r, layout) for r in stale], workers)}
     rev, date = revision(layout.root), build_date(layout.root)
+    by_id = {r.id: r for r in stale}
     failures = 0
-    printer_needed = any(result["ok"] for result in results.values())
-    from report_lib.browser import PdfPrinter
-    from report_lib.pdf import ReportPDFExporter
-
-    with PdfPrinter() if printer_needed else contextlib.nullcontext() as printer:
-        pdf_exporter = ReportPDFExporter(printer=printer)
-        for report in stale:
-            result = results[report.id]
+    with contextlib.ExitStack() as stack:
+        exporter = None
+        for result in _results([_job(r, layout) for r in stale], workers):
+            report = by_id[result["id"]]
             if not result["ok"]:
                 failures += 1
                 kept = _keep_failed(report, layout)
@@ -360,24 +392,12 @@ def build(layout: Layout, jobs: int | None = None, only: list[str] | None = None
                     file=sys.stderr,
                 )
                 continue
+            if exporter is None:
+                exporter = _pdf_exporter(stack)
             started = time.perf_counter()
             provenance = _provenance(report, layout, rev, date)
-            _install(report, layout, provenance, pdf_exporter)
-            previous[report.id] = {
-                "id": report.id,
-                "title": report.title,
-                "summary": report.summary,
-                "notebook": _label(report.notebook, layout),
-                "parameters": report.parameters,
-                "fingerprint": keys[report.id][0],
-                "inputs": keys[report.id][1],
-                "outputs": outputs_of(report),
-                "revision": rev,
-                "sources": [
-                    {"id": s["id"], "date": s["date"], "role": s["role"]}
-                    for s in provenance["sources"]
-                ],
-            }
+            _install(report, layout, provenance, exporter)
+            previous[report.id] = _entry(report, keys[report.id], provenance, rev, layout)
             render = time.perf_counter() - started
             print(f"  ok {report.id:<28} run {result['seconds']:5.1f} s, render {render:4.1f} s")
     shutil.rmtree(layout.work, ignore_errors=True)
