@@ -23,7 +23,17 @@ $(STAMP): pyproject.toml requirements.lock
 
 env: $(STAMP) ## Create or update the Python environment in .venv (pinned, with the Jupyter kernel)
 
+SYSTEM_STAMP := $(VENV)/.system
+DATA_STAMP := $(VENV)/.data
+DATA_INPUTS := $(shell find data/raw data/reference -type f) data/corrections.csv \
+	$(wildcard src/report_lib/*.py)
+
 system: $(STAMP) ## Install Chromium, poppler and CJK fonts from Debian if missing (as root)
+	@rm -f $(SYSTEM_STAMP)
+	@$(MAKE) --no-print-directory $(SYSTEM_STAMP)
+
+# Checked once per environment; the build checks the browser again before it runs.
+$(SYSTEM_STAMP): $(STAMP)
 	@missing="$$($(BIN)/report-lib doctor --missing)" || exit 1; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -34,14 +44,20 @@ system: $(STAMP) ## Install Chromium, poppler and CJK fonts from Debian if missi
 	    echo "error: missing: $$missing; install with: sudo apt-get install $$missing (or set REPORT_LIB_CHROMIUM)" >&2; exit 1; \
 	  fi; \
 	fi
+	@touch $@
 
 data: $(STAMP) ## Check data/raw and rebuild data/processed
 	@$(BIN)/report-lib data
+	@touch $(DATA_STAMP)
 
-report: system data ## Build every report (executed notebooks, HTML, PDF, index) in outputs/
+$(DATA_STAMP): $(DATA_INPUTS) | $(STAMP)
+	@$(BIN)/report-lib data
+	@touch $@
+
+report: $(SYSTEM_STAMP) $(DATA_STAMP) ## Build every report (executed notebooks, HTML, PDF, index) in outputs/
 	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS))
 
-test: system ## Run the whole test suite (lint and format checks included)
+test: $(SYSTEM_STAMP) ## Run the whole test suite (lint and format checks included)
 	$(BIN)/pytest
 
 lint: $(STAMP) ## Lint and format-check the code and notebooks with ruff
@@ -64,7 +80,7 @@ publish: $(STAMP) ## Copy index, HTML and PDF to PUBLISH_DIR atomically
 serve: $(STAMP) ## Preview outputs/ on http://localhost:8000
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory outputs 8000
 
-bench: system data ## Benchmark the build against the naive baseline (writes outputs/bench.json)
+bench: $(SYSTEM_STAMP) $(DATA_STAMP) ## Benchmark the build against the naive baseline (writes outputs/bench.json)
 	@$(BIN)/report-lib bench
 
 lock: $(STAMP) ## Rewrite requirements.lock from the environment

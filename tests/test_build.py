@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from report_lib import fmt
-from report_lib.build import Layout, build, read_manifest
+from report_lib.build import Layout, build, fingerprint, read_manifest, shared_inputs
 from report_lib.reports import load_reports
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
@@ -135,17 +135,31 @@ def project_copy(built, tmp_path) -> Layout:
 def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
     notebook = project_copy.notebooks / "online_spread.ipynb"
     nb = nbformat.read(notebook, as_version=4)
-    nb.cells[0].source += "\n\nEdited."
+    nb.cells[1].source += "\n\nEdited."
     nbformat.write(nb, notebook)
-    before = {p.name: p.stat().st_mtime_ns for p in project_copy.out.glob("*.html")}
+    before = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
     assert build(project_copy) == 0
-    out = capsys.readouterr().out
-    assert "running 1 of" in out and "online-spread" in out
-    after = {p.name: p.stat().st_mtime_ns for p in project_copy.out.glob("*.html")}
-    changed = {name for name in after if after[name] != before[name]}
-    assert changed == {"online-spread.html", "index.html"} - {"index.html"} | (
-        {"index.html"} & changed
-    )
+    assert "running 1 of 7" in capsys.readouterr().out
+    after = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
+    changed = {
+        p.relative_to(project_copy.out).as_posix() for p in after if after[p] != before.get(p)
+    }
+    assert changed == {"online-spread.html", "notebooks/online-spread.ipynb", "manifest.json"}
+    assert "Edited." in (project_copy.out / "online-spread.html").read_text()
+
+
+def test_what_each_input_makes_stale(built):
+    shared = shared_inputs(built)
+    reports = {r.id: r for r in _reports(built)}
+    keys = {i: fingerprint(r, shared, built)[0] for i, r in reports.items()}
+    data_changed = {**shared, "data/processed/figures.csv": "0" * 64}
+    assert all(fingerprint(r, data_changed, built)[0] != keys[i] for i, r in reports.items())
+    code_changed = {**shared, "report_lib/charts.py": "0" * 64}
+    assert all(fingerprint(r, code_changed, built)[0] != keys[i] for i, r in reports.items())
+    profiles = {i for i, r in reports.items() if r.notebook.name == "crime_profile.ipynb"}
+    assert len(profiles) == 3
+    assert {"data/processed/figures.csv", "report_lib/charts.py"} <= set(shared)
+    assert any(k.startswith("report_lib/templates/") for k in shared)
 
 
 def test_a_failing_cell_keeps_the_last_good_outputs(project_copy, capsys):
@@ -196,4 +210,6 @@ def test_two_clean_builds_are_identical(built, tmp_path):
         if relative.suffix == ".ipynb":
             assert _without_timing(built.out / relative) == _without_timing(again.out / relative)
         else:
-            assert (built.out / relative).read_bytes() == (again.out / relative).read_bytes(), relative
+            assert (built.out / relative).read_bytes() == (again.out / relative).read_bytes(), (
+                relative
+            )
