@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 LAB := .venv-lab
 PUBLISH_DIR ?=
 JOBS ?=
+SHOW_CODE ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help env system data report test lint format lab publish serve bench lock clean
@@ -25,7 +26,8 @@ env: $(STAMP) ## Create or update the Python environment in .venv (pinned, with 
 
 SYSTEM_STAMP := $(VENV)/.system
 DATA_STAMP := $(VENV)/.data
-DATA_INPUTS := $(shell find data/raw data/reference -type f) data/corrections.csv \
+# Folders too: removing a source changes its parent folder's time.
+DATA_INPUTS := $(shell find data/raw data/reference) data/corrections.csv \
 	$(wildcard src/report_lib/*.py)
 
 system: $(STAMP) ## Install Chromium, poppler and CJK fonts from Debian if missing (as root)
@@ -55,7 +57,7 @@ $(DATA_STAMP): $(DATA_INPUTS) | $(STAMP)
 	@touch $@
 
 report: $(SYSTEM_STAMP) $(DATA_STAMP) ## Build every report (executed notebooks, HTML, PDF, index) in outputs/
-	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS))
+	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS)) $(if $(SHOW_CODE),--show-code)
 
 test: $(SYSTEM_STAMP) ## Run the whole test suite (lint and format checks included)
 	$(BIN)/pytest
@@ -74,7 +76,7 @@ $(LAB)/.installed: $(STAMP)
 lab: $(LAB)/.installed ## Open JupyterLab on notebooks/ with the project's kernel (own env, keeps builds lean)
 	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB)/bin/jupyter lab --notebook-dir=notebooks
 
-publish: $(STAMP) ## Copy index, HTML and PDF to PUBLISH_DIR atomically
+publish: report ## Build, then copy index, HTML and PDF to PUBLISH_DIR atomically
 	@$(BIN)/report-lib publish $(PUBLISH_DIR)
 
 serve: $(STAMP) ## Preview outputs/ on http://localhost:8000

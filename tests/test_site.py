@@ -109,7 +109,7 @@ def test_publish_refuses_after_a_failed_build(built, tmp_path):
     shutil.copytree(built.out, out)
     manifest = json.loads((out / "manifest.json").read_text())
     (out / "manifest.json").write_text(json.dumps({**manifest, "status": "failed"}))
-    with pytest.raises(DataError, match="last build failed"):
+    with pytest.raises(DataError, match="last build is failed"):
         site.publish(out, tmp_path / "site")
     assert not (tmp_path / "site").exists()
 

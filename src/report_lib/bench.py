@@ -36,13 +36,49 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def _quiet_build(layout: Layout) -> None:
+def _quiet_build(layout: Layout, stats: list[dict] | None = None) -> None:
     import contextlib
     import io
 
     with contextlib.redirect_stdout(io.StringIO()):
-        if build(layout) != 0:
+        if build(layout, stats=stats) != 0:
             raise RuntimeError(f"build failed in {layout.root}")
+
+
+def _one_cell(layout: Layout, code: str) -> float:
+    """Seconds for papermill to run one cell in the project's kernel: with `pass`, the
+    kernel start-up floor every report pays; with imports, what the imports add."""
+    import nbformat
+    import papermill
+
+    from report_lib.build import KERNEL, kernel_config
+
+    path = layout.root / "one_cell.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), path)
+    with tempfile.TemporaryDirectory(prefix="rl-") as sockets:
+        started = time.perf_counter()
+        papermill.execute_notebook(
+            str(path),
+            None,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            config=kernel_config(Path(sockets)),
+        )
+        return time.perf_counter() - started
+
+
+def breakdown(layout: Layout, stats: list[dict]) -> dict[str, float]:
+    """Where a report's time goes, per report on average."""
+    floor = min(_one_cell(layout, "pass") for _ in range(3))
+    imports = min(_one_cell(layout, "import report_lib.notebook") for _ in range(2)) - floor
+    mean = lambda key: sum(s[key] for s in stats) / len(stats)  # noqa: E731
+    return {
+        "kernel_start_s": floor,
+        "imports_s": imports,
+        "execution_s": mean("run_s") - floor - imports,
+        "html_s": mean("html_s"),
+        "pdf_s": mean("pdf_s"),
+    }
 
 
 def _peak_child_mb() -> float:
@@ -113,7 +149,9 @@ def run(root: Path, out: Path, scales: tuple[int, ...] = SCALES) -> dict:
         reports = len(load_reports(layout.notebooks / "reports.yml"))
         print(f"bench: {reports} reports; naive baseline first (one process per step)…")
         results["naive_s"] = naive(_copy_project(root, base / "naive"))
-        results["cold_s"] = _timed(lambda: _quiet_build(layout))
+        stats: list[dict] = []
+        results["cold_s"] = _timed(lambda: _quiet_build(layout, stats))
+        results["per_report"] = breakdown(layout, stats)
         results["noop_s"] = _timed(lambda: _quiet_build(layout))
         notebook = layout.notebooks / "online_spread.ipynb"
         notebook.write_text(notebook.read_text().replace("# The online", "# The  online", 1))
@@ -132,14 +170,23 @@ def run(root: Path, out: Path, scales: tuple[int, ...] = SCALES) -> dict:
                 "per_report_s": seconds / count,
                 "peak_child_rss_mb": _peak_child_mb(),
             }
+            if results["scale"]:
+                last = results["scale"][-1]
+                row["marginal_s"] = (seconds - last["seconds"]) / (count - last["reports"])
             results["scale"].append(row)
-            print(f"  {count:>4} reports: {seconds:7.1f} s, {row['per_report_s']:.2f} s each")
+            print(
+                f"  {count:>4} reports: {seconds:7.1f} s, {row['per_report_s']:.2f} s each, "
+                f"marginal {row.get('marginal_s', float('nan')):.2f} s"
+            )
+        results["peak_self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     atomic.write_text(out / "bench.json", json.dumps(results, indent=2) + "\n")
     return results
 
 
 def report(results: dict) -> str:
+    parts = ", ".join(f"{k[:-2]} {v:.2f} s" for k, v in results["per_report"].items())
     lines = [
+        f"per report: {parts}",
         f"naive baseline  {results['naive_s']:7.1f} s  (1.00)",
         f"cold build      {results['cold_s']:7.1f} s  ({results['cold_ratio']:.2f})",
         f"no-op build     {results['noop_s']:7.2f} s  ({results['noop_ratio']:.3f})",

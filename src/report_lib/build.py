@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -174,18 +175,24 @@ def _kernel_log(path: Path, quiet: bool):
             os.close(saved)
 
 
+def kernel_config(sockets: Path):
+    """Kernels talk over Unix sockets: parallel kernels started over TCP can race for the
+    same port, and ipykernel warns about plain TCP each time. A socket path may not be
+    longer than 107 bytes, so `sockets` should be a short temporary folder."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(sockets / "k")
+    return config
+
+
 def execute(job: dict[str, Any]) -> dict[str, Any]:
     """Run one notebook with papermill; a failure is reported, never raised."""
     import logging
 
     import papermill
-    from traitlets.config import Config
 
-    # Kernels talk over Unix sockets in the report's work folder: parallel kernels started
-    # over TCP can race for the same port, and ipykernel warns about plain TCP each time.
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = str(Path(job["output"]).parent.absolute() / "kernel")
     logging.getLogger("papermill").setLevel(logging.WARNING)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     declared = papermill.inspect_notebook(job["input"])
@@ -195,8 +202,10 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     started = time.perf_counter()
+    sockets = tempfile.TemporaryDirectory(prefix="rl-")
+    config = kernel_config(Path(sockets.name))
     try:
-        with _kernel_log(work / "kernel.log", quiet=not job["progress"]):
+        with sockets, _kernel_log(work / "kernel.log", quiet=not job["progress"]):
             papermill.execute_notebook(
                 job["input"],
                 job["output"],
@@ -260,8 +269,11 @@ def _provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str
     }
 
 
-def _install(report: Report, layout: Layout, provenance: dict, pdf_exporter) -> None:
-    """Render the executed notebook and move every output of the report into place."""
+def _install(
+    report: Report, layout: Layout, provenance: dict, pdf_exporter, show_code: bool
+) -> dict[str, float]:
+    """Render the executed notebook and move every output of the report into place;
+    returns the seconds spent on HTML and on PDF."""
     import nbformat
 
     from report_lib.render import render_html
@@ -272,9 +284,12 @@ def _install(report: Report, layout: Layout, provenance: dict, pdf_exporter) -> 
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill draws a random id for it
     nb.metadata["report_lib"] = provenance
-    html = render_html(nb)
+    started = time.perf_counter()
+    html = render_html(nb, show_code=show_code)
+    rendered = time.perf_counter()
     pdf, _ = pdf_exporter.from_notebook_node(nb)
     pdf = fix_pdf_dates(pdf, provenance["build_date"])
+    printed = time.perf_counter()
     outputs = outputs_of(report)
     atomic.write_text(layout.out / outputs["notebook"], nbformat.writes(nb) + "\n")
     tables = layout.out / outputs["tables"]
@@ -289,6 +304,7 @@ def _install(report: Report, layout: Layout, provenance: dict, pdf_exporter) -> 
     shutil.rmtree(old, ignore_errors=True)
     atomic.write_text(layout.out / outputs["html"], html)
     atomic.write_bytes(layout.out / outputs["pdf"], pdf)
+    return {"html_s": rendered - started, "pdf_s": printed - rendered}
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
@@ -359,14 +375,21 @@ def _entry(report: Report, key: tuple[str, dict], provenance: dict, rev: str, la
     }
 
 
-def build(layout: Layout, jobs: int | None = None, only: list[str] | None = None) -> int:
-    """Bring outputs/ up to date; returns the exit status."""
+def build(
+    layout: Layout,
+    jobs: int | None = None,
+    only: list[str] | None = None,
+    show_code: bool = False,
+    stats: list[dict] | None = None,
+) -> int:
+    """Bring outputs/ up to date; returns the exit status. `show_code` keeps the code
+    cells in the HTML (never in the PDF); `stats` receives each report's timings."""
     path = layout.notebooks / "reports.yml"
     reports = load_reports(path)
     manifest = read_manifest(layout.out)
     previous = {entry["id"]: entry for entry in manifest["reports"]}
     shared = shared_inputs(layout)
-    keys = {r.id: fingerprint(r, shared, layout) for r in reports}
+    keys = {r.id: fingerprint(r, {**shared, "show_code": str(show_code)}, layout) for r in reports}
     stale = [r for r in reports if not _up_to_date(previous.get(r.id), keys[r.id][0], layout.out)]
     if only:
         stale = [r for r in stale if r.id in only]
@@ -376,7 +399,7 @@ def build(layout: Layout, jobs: int | None = None, only: list[str] | None = None
         return 0
     _check_all(stale, layout, path)
     workers = jobs or min(os.cpu_count() or 1, max(len(stale), 1))
-    print(f"report: running {len(stale)} of {len(reports)} reports on {workers} workers")
+    print(f"report: running {len(stale)} of {len(reports)} reports, {workers} at a time")
     rev, date = revision(layout.root), build_date(layout.root)
     by_id = {r.id: r for r in stale}
     failures = 0
@@ -394,15 +417,18 @@ def build(layout: Layout, jobs: int | None = None, only: list[str] | None = None
                 continue
             if exporter is None:
                 exporter = _pdf_exporter(stack)
-            started = time.perf_counter()
             provenance = _provenance(report, layout, rev, date)
-            _install(report, layout, provenance, exporter)
+            timings = _install(report, layout, provenance, exporter, show_code)
             previous[report.id] = _entry(report, keys[report.id], provenance, rev, layout)
-            render = time.perf_counter() - started
-            print(f"  ok {report.id:<28} run {result['seconds']:5.1f} s, render {render:4.1f} s")
+            print(
+                f"  ok {report.id:<28} run {result['seconds']:5.1f} s, "
+                f"html {timings['html_s']:4.1f} s, pdf {timings['pdf_s']:4.1f} s"
+            )
+            if stats is not None:
+                stats.append({"id": report.id, "run_s": result["seconds"], **timings})
     shutil.rmtree(layout.work, ignore_errors=True)
     entries = [previous[r.id] for r in reports if r.id in previous]
-    status = "ok" if not failures and len(entries) == len(reports) else "failed"
+    status = "failed" if failures else "ok" if len(entries) == len(reports) else "incomplete"
     new_manifest = {"status": status, "revision": rev, "build_date": date, "reports": entries}
     from report_lib.site import write_index
 

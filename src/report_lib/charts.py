@@ -123,11 +123,12 @@ def _crime_counts(df: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     return rows.iloc[order]
 
 
-def _count_table(rows: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crime") -> pd.DataFrame:
+    """One row per mark: what it is (crime or case), its measure, value and bar label."""
     table = pd.DataFrame(
         {
-            "crime": rows["crime"],
-            "crime_label": rows["crime"].map(dict(labels)),
+            key: rows[key],
+            f"{key}_label": rows[key].map(dict(labels)),
             "measure": rows["measure"],
             "measure_label": rows["measure"].map(dict(MEASURE_LABELS)),
             "value": rows["value"],
@@ -453,9 +454,12 @@ def crime_in_context(
     if crime not in set(rows["crime"]):
         raise KeyError(f"no primary arrests or prosecutions for crime {crime!r}")
     _require_exact(rows, "the share in the title")
-    table = _count_table(rows, labels).assign(highlighted=lambda t: t["crime"] == crime)
-    shared = _with_shares(table)
-    mine = shared[shared["highlighted"]]
+    table = _with_shares(_count_table(rows, labels)).assign(
+        highlighted=lambda t: t["crime"] == crime
+    )
+    wide = table.pivot(index="crime", columns="measure", values="value").astype(float)
+    table["per_arrest"] = table["crime"].map(wide[PROSECUTED] / wide[ARRESTS])
+    mine = table[table["highlighted"]]
     said = [
         f"{fmt.percent(s)} of the {MEASURE_NOUNS[m]}"
         for m, s in zip(mine["measure"], mine["share"], strict=True)
@@ -490,17 +494,7 @@ def _spread_table(rows: pd.DataFrame, case_labels: Mapping[str, str]) -> pd.Data
     position = {case: i for i, case in enumerate(_ordered(rows["case"], case_labels, "case"))}
     marks = pd.concat([reads, rows[rows["measure"] == DISCUSSIONS]])
     marks = marks.iloc[np.lexsort((marks["case"].map(position), marks["measure"] != READS))]
-    table = pd.DataFrame(
-        {
-            "case": marks["case"],
-            "case_label": marks["case"].map(dict(case_labels)),
-            "measure": marks["measure"],
-            "measure_label": marks["measure"].map(dict(MEASURE_LABELS)),
-            "value": marks["value"],
-            "qualifier": marks["qualifier"],
-            "unit": marks["unit"],
-        }
-    ).reset_index(drop=True)
+    table = _count_table(marks, case_labels, key="case").drop(columns="label")
     window_of = dict(zip(windows["case"], windows["value"], strict=True))
     is_reads = table["measure"] == READS
     table["window_hours"] = table["case"].map(window_of).where(is_reads).astype("Int64")
@@ -553,7 +547,7 @@ def online_spread(
     title = "; ".join(f"{r['case_label']}: {said(r, False)}" for _, r in table[is_reads].iterrows())
     _finish(fig, title, _source_text(rows, source_labels))
     described = [f"{r['case_label']} {said(r, True)}" for _, r in table.iterrows()]
-    scale = " on a logarithmic scale" if log else ""
+    scale = " (reads on a logarithmic scale)" if log else ""
     alt = f"Bar charts{scale} of the online spread of cases: {_sentence_list(described)}."
     return Chart(fig, table, alt, title)
 

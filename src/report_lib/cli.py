@@ -22,8 +22,8 @@ def _data(args: argparse.Namespace) -> int:
     written = dataset.write(built, args.out)
     figures = built.figures
     print(
-        f"data: {len(figures)} figures from {figures['source_id'].nunique()} sources "
-        f"checked; {len(written)} files of {args.out} updated"
+        f"data: {len(figures)} figures checked, sources: {figures['source_id'].nunique()}; "
+        f"files updated in {args.out}: {len(written)}"
     )
     return 0
 
@@ -31,7 +31,8 @@ def _data(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from report_lib.build import Layout, build
 
-    return build(Layout(Path.cwd(), args.out), jobs=args.jobs, only=args.only or None)
+    layout = Layout(Path.cwd(), args.out)
+    return build(layout, jobs=args.jobs, only=args.only or None, show_code=args.show_code)
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="run, render and index every report")
     build.add_argument("--out", type=Path, default=Path("outputs"), help="output folder")
     build.add_argument("--jobs", type=int, default=None, help="reports run at once (cores)")
+    build.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     build.add_argument("only", nargs="*", help="report ids to build (default: all)")
     build.set_defaults(run=_build)
     publish = commands.add_parser("publish", help="copy index, HTML and PDF to a folder")

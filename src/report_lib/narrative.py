@@ -23,7 +23,13 @@ def overview(shares: pd.DataFrame, ratios: pd.DataFrame, labels: Mapping[str, st
     leader = fmt.superlative(prosecuted["value"].to_dict())
     ratio = ratios.set_index("crime")["ratio"]
     highest, lowest = fmt.superlative(ratio.to_dict()), fmt.superlative((-ratio).to_dict())
+    counts = "\n".join(
+        f"- {labels[crime]}: {fmt.number(arrests.loc[crime, 'value'])} arrests approved, "
+        f"{fmt.number(prosecuted.loc[crime, 'value'])} persons prosecuted"
+        for crime in arrests.index
+    )
     return (
+        f"{counts}\n\n"
         f"Across the crimes reported, procurators approved **{fmt.number(arrests['total'].iloc[0])}"
         f"** arrests and prosecuted **{fmt.number(prosecuted['total'].iloc[0])}** persons. "
         f"{labels[leader]} accounts for {fmt.share_phrase(prosecuted.loc[leader, 'share'])} "
@@ -53,34 +59,30 @@ def period(figures: pd.DataFrame) -> str:
 
 
 def heading(crime: Mapping[str, str]) -> str:
-    return f"## {fmt.md_escape(crime['label'])}: {fmt.md_escape(crime['name_en'])}"
+    return f"## {fmt.md_escape(crime['name_zh'])} · Criminal Law {crime['article']}"
 
 
-def crime_profile(crime: Mapping[str, str], shares: pd.DataFrame, ratios: pd.DataFrame) -> str:
-    """One crime's legal basis and its place among the others."""
+def crime_profile(crime: Mapping[str, str], in_context: pd.DataFrame) -> str:
+    """One crime's legal basis and its place among the others, from its chart's table."""
     code = crime["code"]
-    arrests, prosecuted = _by_measure(shares, ARRESTS), _by_measure(shares, PROSECUTED)
+    arrests = _by_measure(in_context, ARRESTS)
+    prosecuted = _by_measure(in_context, PROSECUTED)
     rank = int(prosecuted["value"].rank(ascending=False, method="min")[code])
-    place = (
-        "the most"
-        if rank == 1
-        else ("the fewest" if rank == len(prosecuted) else "the second most")
-    )
-    ratio = ratios.set_index("crime").loc[code, "ratio"]
-    return (
+    place = "most" if rank == 1 else "fewest" if rank == len(prosecuted) else "second most"
+    legal = (
         f"**Legal basis.** Criminal Law {crime['article']} ({fmt.md_escape(crime['name_zh'])}), "
         f"{fmt.md_escape(crime['origin'])}; in force since "
         f"{fmt.day(pd.Timestamp(crime['in_force']))}."
-        + (
-            f" It is {fmt.md_escape(crime['prosecution_note'])}."
-            if crime["prosecution_note"]
-            else ""
-        )
-        + f"\n\n**Figures.** {fmt.number(arrests.loc[code, 'value'])} arrests approved "
-        f"({fmt.percent(arrests.loc[code, 'share'])} of the crimes reported) and "
-        f"{fmt.number(prosecuted.loc[code, 'value'])} persons prosecuted "
-        f"({fmt.percent(prosecuted.loc[code, 'share'])}): {place} prosecutions of the crimes "
-        f"reported, and {fmt.ratio(ratio)} as many persons prosecuted as arrests approved."
+    )
+    if crime["prosecution_note"]:
+        legal += f" It is {fmt.md_escape(crime['prosecution_note'])}."
+    return (
+        f"{legal}\n\n**Figures.** {fmt.number(arrests.loc[code, 'value'])} arrests approved "
+        f"({fmt.percent(arrests.loc[code, 'share'])} of all arrests approved for the crimes "
+        f"reported) and {fmt.number(prosecuted.loc[code, 'value'])} persons prosecuted "
+        f"({fmt.percent(prosecuted.loc[code, 'share'])} of all persons prosecuted): the {place} "
+        f"prosecutions of the crimes reported, with {fmt.ratio(prosecuted.loc[code, 'per_arrest'])}"
+        " as many persons prosecuted as arrests approved."
     )
 
 
@@ -130,3 +132,18 @@ def context(table: pd.DataFrame, source_labels: Mapping[str, str]) -> str:
             )
         lines.append("")
     return "\n".join(lines).strip()
+
+
+def figure_list(figures: pd.DataFrame) -> str:
+    """The appendix's record of each figure: as printed, as read, where, and how sure."""
+    lines = []
+    for f in figures.sort_values("quote_start", kind="stable").itertuples():
+        line = (
+            f"- **{fmt.md_escape(f.figure_id)}**: printed {fmt.md_escape(f.raw)}, read as "
+            f"{fmt.number(f.value, f.qualifier)} {f.unit}; “{fmt.md_escape(f.quote)}” "
+            f"(characters {f.quote_start} to {f.quote_end})"
+        )
+        if pd.notna(f.repeats):
+            line += f"; repeats {fmt.md_escape(f.repeats)}"
+        lines.append(f"{line}. {fmt.md_escape(f.corroboration_note or '')}".rstrip())
+    return "\n".join(lines)

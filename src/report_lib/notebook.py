@@ -74,11 +74,8 @@ def show(chart: Chart, name: str, context: Context) -> None:
     atomic.write_text(table_path, chart.table.to_csv(index=False, lineterminator="\n"))
     data = base64.b64encode(_png(chart)).decode("ascii")
     alt = html.escape(chart.alt_text, quote=True)
-    figure = (
-        f'<figure class="report-chart"><img src="data:image/png;base64,{data}" alt="{alt}">'
-        f"<figcaption>{html.escape(chart.alt_text)} Table: {html.escape(table_path.name)}."
-        "</figcaption></figure>"
-    )
+    image = f'<img src="data:image/png;base64,{data}" alt="{alt}">'
+    figure = f'<figure class="report-chart">{image}</figure>'
     display({"text/html": figure, "text/plain": chart.alt_text}, raw=True)
 
 
@@ -111,23 +108,15 @@ def primary_document(context: Context, raw_dir: str) -> str:
     return (Path(raw_dir) / row["source_id"] / row["file"]).read_text(encoding="utf-8")
 
 
-APPENDIX_COLUMNS = {
-    "source_id": "Source",
-    "figure_id": "Figure",
-    "raw": "As printed",
-    "value": "Value",
-    "qualifier": "Qualifier",
-    "unit": "Unit",
-    "quote": "Quote (verbatim)",
-    "quote_start": "Offset",
-    "corroboration_note": "Corroboration",
-    "repeats": "Repeats",
-}
-
-
-def appendix_figures(context: Context) -> pd.DataFrame:
-    frame = context.figures[list(APPENDIX_COLUMNS)].rename(columns=APPENDIX_COLUMNS)
-    return frame.sort_values(["Source", "Offset"], kind="stable")
+def appendix_sources(context: Context) -> pd.DataFrame:
+    columns = {
+        "source_id": "Source",
+        "role": "Role",
+        "title": "Title",
+        "publisher": "Publisher",
+        "date": "Date",
+    }
+    return context.sources[list(columns)].rename(columns=columns)
 
 
 def corrections(path: str) -> pd.DataFrame:

@@ -25,7 +25,7 @@ CRIME_COLUMNS = (
     "prosecution_note",
     "aliases",
 )
-CASE_COLUMNS = ("case_id", "kind", "number", "name_en", "name_zh", "crime", "aliases")
+CASE_COLUMNS = ("case_id", "label", "kind", "number", "name_en", "name_zh", "crime", "aliases")
 MEASURE_COLUMNS = ("code", "label", "unit", "description", "aliases")
 UNIT_COLUMNS = ("code", "words")
 

@@ -19,31 +19,36 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 PUBLISHED = ("index.html", "*.html", "*.pdf")
 
 
-def _primary_date(report: dict[str, Any]) -> str:
-    dates = [s["date"] for s in report.get("sources", []) if s.get("role") == "primary"]
-    return min(dates) if dates else ""
+def _source_dates(report: dict[str, Any]) -> str:
+    dates = sorted({s["date"] for s in report.get("sources", [])})
+    return " – ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else ""
 
 
 def write_index(out: Path, manifest: dict[str, Any]) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    reports = [{**r, "source_date": _primary_date(r)} for r in manifest["reports"]]
+    reports = [{**r, "source_date": _source_dates(r)} for r in manifest["reports"]]
     html = env.get_template("index.html.j2").render(manifest={**manifest, "reports": reports})
     atomic.write_text(out / "index.html", html)
 
 
 def publish(out: Path, target: Path) -> list[str]:
-    """Copy index, HTML and PDF to `target` through a staging folder and a swap, so a
-    reader sees the old site or the new one, never a mix. Refuses after a failed build."""
+    """Copy index, HTML and PDF to a new release folder beside `target`, then point
+    `target` (a symbolic link) at it in one rename, so a reader sees the old site or the
+    new one, never a mix. Refuses after a failed or partial build."""
     try:
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise DataError(out / "manifest.json", "no build to publish; run `make report`") from None
     if manifest.get("status") != "ok":
-        raise DataError(out / "manifest.json", "the last build failed; fix it before publishing")
+        raise DataError(
+            out / "manifest.json", f"the last build is {manifest.get('status')}; run `make report`"
+        )
     files = ["index.html"]
     for report in manifest["reports"]:
         files += [report["outputs"]["html"], report["outputs"]["pdf"]]
     target = target.absolute()
+    if target.exists() and not target.is_symlink():
+        raise DataError(target, "exists and is not a link made by publish; choose another folder")
     releases = target.with_name(f".{target.name}.releases")
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{manifest['revision'][:12]}-", dir=releases))
@@ -60,8 +65,6 @@ def publish(out: Path, target: Path) -> list[str]:
 def _swap(staging: Path, target: Path, releases: Path) -> None:
     """Point `target`, a symbolic link, at the new release in one rename: readers see the
     old site or the new one. Old releases are removed only after the swap."""
-    if target.exists() and not target.is_symlink():
-        raise DataError(target, "exists and is not a link made by publish; choose another folder")
     link = releases / f".link-{os.getpid()}"
     link.unlink(missing_ok=True)
     link.symlink_to(staging)

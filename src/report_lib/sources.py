@@ -127,7 +127,7 @@ def _check_document(folder: Path, origin: dict[str, Any]) -> Path:
         raise DataError(
             origin_path,
             f"checksum mismatch for {entry['name']}: recorded {entry['sha256'][:12]}…, "
-            f"file has {actual[:12]}…",
+            f"the file has {actual}",
             field="sha256",
         )
     return path
@@ -158,6 +158,8 @@ def load_sources(raw: Path) -> list[Source]:
     """Every folder of `raw` is a source (a folder without its files is an error)."""
     if not raw.is_dir():
         raise DataError(raw, "no such folder")
+    if (raw / ORIGIN).exists():
+        raise DataError(raw, "is a source folder; give the folder that holds source folders")
     folders = sorted(p for p in raw.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not folders:
         raise DataError(raw, "no source folders")

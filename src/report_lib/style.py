@@ -90,7 +90,9 @@ def apply() -> None:
 
 def source_line(fig: Figure, text: str) -> None:
     """Small left-aligned text under the chart, so no figure leaves without its source."""
-    wrapped = "\n".join(textwrap.fill(line, SOURCE_WRAP) for line in text.split("\n"))
+    wrapped = "\n".join(
+        textwrap.fill(line, SOURCE_WRAP, break_on_hyphens=False) for line in text.split("\n")
+    )
     fig.text(
         0,
         0,
