@@ -51,7 +51,7 @@ def _one_cell(layout: Layout, code: str) -> float:
     import nbformat
     import papermill
 
-    from report_lib.build import KERNEL, kernel_config
+    from report_lib.execute import KERNEL, kernel_config
 
     path = layout.root / "one_cell.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), path)

@@ -1,0 +1,95 @@
+"""Running report notebooks with papermill, in worker processes: one kernel each,
+talking over Unix sockets, a failure reported rather than raised."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+KERNEL = "report-lib"
+
+
+@contextlib.contextmanager
+def _kernel_log(path: Path, quiet: bool):
+    """Send the kernel's stderr (ipykernel's TCP warning, shutdown notices) to a log file
+    instead of the build's output; the kernel inherits file descriptor 2."""
+    if not quiet:
+        yield
+        return
+    saved = os.dup(2)
+    with path.open("wb") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def kernel_config(sockets: Path):
+    """Kernels talk over Unix sockets: parallel kernels started over TCP can race for the
+    same port, and ipykernel warns about plain TCP each time. A socket path may not be
+    longer than 107 bytes, so `sockets` should be a short temporary folder."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(sockets / "k")
+    return config
+
+
+def execute(job: dict[str, Any]) -> dict[str, Any]:
+    """Run one notebook with papermill; a failure is reported, never raised."""
+    import logging
+
+    import papermill
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    declared = papermill.inspect_notebook(job["input"])
+    parameters = {k: v for k, v in job["paths"].items() if k in declared}
+    parameters.update(job["parameters"])
+    work = Path(job["output"]).parent
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    started = time.perf_counter()
+    sockets = tempfile.TemporaryDirectory(prefix="rl-")
+    config = kernel_config(Path(sockets.name))
+    try:
+        with sockets, _kernel_log(work / "kernel.log", quiet=not job["progress"]):
+            papermill.execute_notebook(
+                job["input"],
+                job["output"],
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=job["cwd"],
+                progress_bar=job["progress"],
+                log_output=False,
+                config=config,
+            )
+    except papermill.PapermillExecutionError as exc:
+        where = f"{Path(job['input']).name} cell {exc.cell_index}"
+        return {"id": job["id"], "ok": False, "error": f"{where}: {exc.ename}: {exc.evalue}"}
+    except Exception as exc:  # a kernel that died or never started
+        return {"id": job["id"], "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    return {"id": job["id"], "ok": True, "seconds": time.perf_counter() - started}
+
+
+def results(jobs: list[dict[str, Any]], workers: int) -> Iterator[dict[str, Any]]:
+    """Results as the reports finish, so that rendering one overlaps running the next.
+    Workers are forked before the caller starts the browser, never after."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(execute, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(execute, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
