@@ -9,7 +9,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -64,7 +63,6 @@ def setup(processed_dir: str, reference_dir: str, tables_dir: str) -> Context:
 def _png(chart: Chart) -> bytes:
     buffer = io.BytesIO()
     chart.figure.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(chart.figure)
     return buffer.getvalue()
 
 
