@@ -231,3 +231,12 @@ def test_a_long_checkout_path_still_builds(tmp_path):
     assert build(layout, only=["appendix"]) == 0
     assert (layout.out / "appendix.pdf").is_file()
     assert read_manifest(layout.out)["status"] == "incomplete"
+
+
+def test_each_report_names_the_sources_it_draws_on(built):
+    manifest = read_manifest(built.out)
+    sources = {e["id"]: {s["id"] for s in e["sources"]} for e in manifest["reports"]}
+    charted = set(pd.read_csv(built.out / "tables" / "context" / "context_series.csv")["source_id"])
+    assert sources["context"] == charted and len(charted) > 1
+    assert sources["overview"] == {"spp-2022-02-21"}
+    assert sources["appendix"] == {p.name for p in (built.data / "raw").iterdir()}

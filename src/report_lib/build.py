@@ -154,11 +154,25 @@ def _job(report: Report, layout: Layout) -> dict[str, Any]:
 # --- rendering and publishing into outputs/ ------------------------------------------
 
 
+def _charted_sources(tables: Path) -> set[str]:
+    """The sources a report's charts drew on, read from the tables they plotted."""
+    import csv
+
+    used: set[str] = set()
+    for path in tables.glob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            used |= {row["source_id"] for row in csv.DictReader(handle) if row.get("source_id")}
+    return used
+
+
 def _provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str, Any]:
+    """What the report's header and footer say of where it comes from: its sources (the
+    primary ones, and the others its charts drew on, or all of its roles if none did)."""
     import csv
     import platform
     from importlib.metadata import version
 
+    charted = _charted_sources(layout.work / report.id / "tables")
     with (layout.data / "processed" / "sources.csv").open(encoding="utf-8") as handle:
         sources = [
             {
@@ -171,6 +185,7 @@ def _provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str
             }
             for r in csv.DictReader(handle)
             if r["role"] in report.roles
+            and (r["role"] == "primary" or not charted or r["source_id"] in charted)
         ]
     packages = ("pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "playwright")
     return {
