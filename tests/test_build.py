@@ -144,7 +144,7 @@ def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
     nbformat.write(nb, notebook)
     before = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
     assert build(project_copy) == 0
-    assert "running 1 of 7" in capsys.readouterr().out
+    assert "running 1 and rendering 0 more of 7" in capsys.readouterr().out
     after = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
     changed = {
         p.relative_to(project_copy.out).as_posix() for p in after if after[p] != before.get(p)
@@ -157,15 +157,25 @@ def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
 def test_what_each_input_makes_stale(built):
     shared = shared_inputs(built)
     reports = {r.id: r for r in _reports(built)}
-    keys = {i: fingerprint(r, shared, built)[0] for i, r in reports.items()}
-    data_changed = {**shared, "data/processed/figures.csv": "0" * 64}
-    assert all(fingerprint(r, data_changed, built)[0] != keys[i] for i, r in reports.items())
-    code_changed = {**shared, "report_lib/charts.py": "0" * 64}
-    assert all(fingerprint(r, code_changed, built)[0] != keys[i] for i, r in reports.items())
-    profiles = {i for i, r in reports.items() if r.notebook.name == "crime_profile.ipynb"}
-    assert len(profiles) == 3
+    keys = {i: fingerprint(r, shared, built) for i, r in reports.items()}
+
+    def changed(inputs: dict) -> dict[str, tuple[bool, bool]]:
+        new = {i: fingerprint(r, inputs, built) for i, r in reports.items()}
+        return {i: (new[i].run != keys[i].run, new[i].full != keys[i].full) for i in reports}
+
     assert {"data/processed/figures.csv", "report_lib/charts.py"} <= set(shared)
-    assert any(k.startswith("report_lib/templates/") for k in shared)
+    for data_or_code in ("data/processed/figures.csv", "report_lib/charts.py"):
+        assert set(changed({**shared, data_or_code: "0" * 64}).values()) == {(True, True)}
+    template = next(k for k in shared if k.startswith("report_lib/templates/"))
+    assert set(changed({**shared, template: "0" * 64}).values()) == {(False, True)}
+    assert set(changed({**shared, "report_lib/pdf.py": "0" * 64}).values()) == {(False, True)}
+
+
+def test_a_rendering_change_renders_without_running(project_copy, capsys):
+    assert build(project_copy, only=["appendix"], show_code=True) == 0
+    out = capsys.readouterr().out
+    assert "running 0 and rendering 1" in out and "appendix" in out and "rendered only" in out
+    assert 'class="highlight' in (project_copy.out / "appendix.html").read_text()
 
 
 def test_a_failing_cell_keeps_the_last_good_outputs(project_copy, capsys):

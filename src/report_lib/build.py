@@ -18,12 +18,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from report_lib import atomic
 from report_lib.errors import DataError
 from report_lib.execute import results
 from report_lib.reports import Report, check_parameters, load_reports
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 MANIFEST = "manifest.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -74,12 +77,33 @@ def _label(path: Path, layout: Layout) -> str:
     return path.as_posix()
 
 
-def fingerprint(report: Report, shared: dict[str, str], layout: Layout) -> tuple[str, dict]:
+# What only the HTML and PDF depend on: a change here re-renders without re-running.
+RENDERING = (
+    "report_lib/render.py",
+    "report_lib/pdf.py",
+    "report_lib/browser.py",
+    "report_lib/templates/",
+)
+
+
+class Keys(NamedTuple):
+    run: str  # of what the executed notebook and its tables depend on
+    full: str  # of that and what the HTML and PDF depend on
+    inputs: dict[str, str]
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+def fingerprint(
+    report: Report, shared: dict[str, str], layout: Layout, options: dict | None = None
+) -> Keys:
     inputs = {**shared, _label(report.notebook, layout): _sha256(report.notebook)}
-    blob = json.dumps(
-        [report.title, report.summary, report.parameters, report.roles, inputs], sort_keys=True
-    )
-    return hashlib.sha256(blob.encode()).hexdigest(), inputs
+    run_inputs = {k: v for k, v in inputs.items() if not k.startswith(RENDERING)}
+    run = _digest([report.parameters, run_inputs])
+    full = _digest([run, report.title, report.summary, report.roles, options or {}, inputs])
+    return Keys(run, full, inputs)
 
 
 def outputs_of(report: Report) -> dict[str, str]:
@@ -98,12 +122,18 @@ def read_manifest(out: Path) -> dict[str, Any]:
         return {"reports": []}
 
 
-def _up_to_date(entry: dict | None, key: str, out: Path) -> bool:
-    return bool(
-        entry
-        and entry.get("fingerprint") == key
-        and all((out / path).exists() for path in entry["outputs"].values())
-    )
+def _work_to_do(entry: dict | None, keys: Keys, out: Path) -> str | None:
+    """'run', 'render' or None, from what the last build recorded and left in out/."""
+    if not entry or entry.get("run_fingerprint") != keys.run:
+        return "run"
+    outputs = entry["outputs"]
+    if not all((out / outputs[name]).exists() for name in ("notebook", "tables")):
+        return "run"
+    if entry.get("fingerprint") != keys.full or not all(
+        (out / path).exists() for path in outputs.values()
+    ):
+        return "render"
+    return None
 
 
 def revision(root: Path) -> str:
@@ -172,7 +202,7 @@ def _provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str
     import platform
     from importlib.metadata import version
 
-    charted = _charted_sources(layout.work / report.id / "tables")
+    charted = _charted_sources(layout.out / outputs_of(report)["tables"])
     with (layout.data / "processed" / "sources.csv").open(encoding="utf-8") as handle:
         sources = [
             {
@@ -199,27 +229,15 @@ def _provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str
     }
 
 
-def _install(
-    report: Report, layout: Layout, provenance: dict, pdf_exporter, show_code: bool
-) -> dict[str, float]:
-    """Render the executed notebook and move every output of the report into place;
-    returns the seconds spent on HTML and on PDF."""
+def _promote(report: Report, layout: Layout) -> NotebookNode:
+    """Move a freshly executed notebook and its tables from the work folder into out/."""
     import nbformat
-
-    from report_lib.render import render_html
 
     work = layout.work / report.id
     nb = nbformat.read(work / f"{report.id}.ipynb", as_version=4)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill draws a random id for it
-    nb.metadata["report_lib"] = provenance
-    started = time.perf_counter()
-    html = render_html(nb, show_code=show_code)
-    rendered = time.perf_counter()
-    pdf, _ = pdf_exporter.from_notebook_node(nb)
-    pdf = fix_pdf_dates(pdf, provenance["build_date"])
-    printed = time.perf_counter()
     outputs = outputs_of(report)
     atomic.write_text(layout.out / outputs["notebook"], nbformat.writes(nb) + "\n")
     tables = layout.out / outputs["tables"]
@@ -232,9 +250,33 @@ def _install(
         tables.rename(old)
     staged.rename(tables)
     shutil.rmtree(old, ignore_errors=True)
+    return nb
+
+
+def _render(
+    report: Report, layout: Layout, nb: NotebookNode, provenance: dict, pdf_exporter, show_code
+) -> dict[str, float]:
+    """Write the report's HTML and PDF; returns the seconds spent on each."""
+    from report_lib.render import render_html
+
+    nb.metadata["report_lib"] = provenance
+    started = time.perf_counter()
+    html = render_html(nb, show_code=show_code)
+    rendered = time.perf_counter()
+    pdf, _ = pdf_exporter.from_notebook_node(nb)
+    pdf = fix_pdf_dates(pdf, provenance["build_date"])
+    printed = time.perf_counter()
+    outputs = outputs_of(report)
     atomic.write_text(layout.out / outputs["html"], html)
     atomic.write_bytes(layout.out / outputs["pdf"], pdf)
     return {"html_s": rendered - started, "pdf_s": printed - rendered}
+
+
+def _executed(report: Report, layout: Layout) -> NotebookNode:
+    """The executed notebook of the last build, for a report that only needs rendering."""
+    import nbformat
+
+    return nbformat.read(layout.out / outputs_of(report)["notebook"], as_version=4)
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
@@ -263,14 +305,16 @@ def _keep_failed(report: Report, layout: Layout) -> Path:
     return failed
 
 
-def _check_all(reports: list[Report], layout: Layout, path: Path) -> None:
+def _check_all(reports: list[Report], layout: Layout, path: Path, browser: bool) -> None:
+    """Everything that can be known wrong before anything runs: the browser, parameters."""
     import papermill
 
     from report_lib.browser import BrowserNotFound, find_chromium
     from report_lib.reference import load_reference
 
     try:
-        find_chromium()
+        if browser:
+            find_chromium()
     except BrowserNotFound as exc:
         raise DataError("chromium", str(exc)) from None
     ref = load_reference(layout.data / "reference")
@@ -287,7 +331,7 @@ def _pdf_exporter(stack: contextlib.ExitStack):
     return ReportPDFExporter(printer=stack.enter_context(PdfPrinter()))
 
 
-def _entry(report: Report, key: tuple[str, dict], provenance: dict, rev: str, layout: Layout):
+def _entry(report: Report, keys: Keys, provenance: dict, rev: str, layout: Layout):
     """The manifest's record of one report."""
     return {
         "id": report.id,
@@ -295,8 +339,9 @@ def _entry(report: Report, key: tuple[str, dict], provenance: dict, rev: str, la
         "summary": report.summary,
         "notebook": _label(report.notebook, layout),
         "parameters": report.parameters,
-        "fingerprint": key[0],
-        "inputs": key[1],
+        "fingerprint": keys.full,
+        "run_fingerprint": keys.run,
+        "inputs": keys.inputs,
         "outputs": outputs_of(report),
         "revision": rev,
         "sources": [
@@ -319,23 +364,46 @@ def build(
     manifest = read_manifest(layout.out)
     previous = {entry["id"]: entry for entry in manifest["reports"]}
     shared = shared_inputs(layout)
-    keys = {r.id: fingerprint(r, {**shared, "show_code": str(show_code)}, layout) for r in reports}
-    stale = [r for r in reports if not _up_to_date(previous.get(r.id), keys[r.id][0], layout.out)]
+    options = {"show_code": show_code}
+    keys = {r.id: fingerprint(r, shared, layout, options) for r in reports}
+    work = {r.id: _work_to_do(previous.get(r.id), keys[r.id], layout.out) for r in reports}
     if only:
-        stale = [r for r in stale if r.id in only]
+        work = {i: w if i in only else None for i, w in work.items()}
+    to_run = [r for r in reports if work[r.id] == "run"]
+    to_render = [r for r in reports if work[r.id] == "render"]
     index_ok = (layout.out / "index.html").exists() and manifest.get("status") == "ok"
-    if not stale and index_ok and [e["id"] for e in manifest["reports"]] == [r.id for r in reports]:
+    listed = [e["id"] for e in manifest["reports"]] == [r.id for r in reports]
+    if not to_run and not to_render and index_ok and listed:
         print(f"report: all {len(reports)} reports up to date")
         return 0
-    _check_all(stale, layout, path)
-    workers = jobs or min(os.cpu_count() or 1, max(len(stale), 1))
-    print(f"report: running {len(stale)} of {len(reports)} reports, {workers} at a time")
+    _check_all(to_run, layout, path, browser=bool(to_run or to_render))
+    workers = jobs or min(os.cpu_count() or 1, max(len(to_run), 1))
+    print(
+        f"report: running {len(to_run)} and rendering {len(to_render)} more of "
+        f"{len(reports)} reports, {workers} at a time"
+    )
     rev, date = revision(layout.root), build_date(layout.root)
-    by_id = {r.id: r for r in stale}
+    by_id = {r.id: r for r in to_run}
     failures = 0
     with contextlib.ExitStack() as stack:
         exporter = None
-        for result in results([_job(r, layout) for r in stale], workers):
+
+        def install(report: Report, nb: NotebookNode, ran: str) -> None:
+            nonlocal exporter
+            exporter = exporter or _pdf_exporter(stack)
+            provenance = _provenance(report, layout, rev, date)
+            timings = _render(report, layout, nb, provenance, exporter, show_code)
+            previous[report.id] = _entry(report, keys[report.id], provenance, rev, layout)
+            print(
+                f"  ok {report.id:<28} {ran}, "
+                f"html {timings['html_s']:4.1f} s, pdf {timings['pdf_s']:4.1f} s"
+            )
+            if stats is not None:
+                stats.append({"id": report.id, **timings})
+
+        for report in to_render:
+            install(report, _executed(report, layout), "rendered only")
+        for result in results([_job(r, layout) for r in to_run], workers):
             report = by_id[result["id"]]
             if not result["ok"]:
                 failures += 1
@@ -345,17 +413,9 @@ def build(
                     file=sys.stderr,
                 )
                 continue
-            if exporter is None:
-                exporter = _pdf_exporter(stack)
-            provenance = _provenance(report, layout, rev, date)
-            timings = _install(report, layout, provenance, exporter, show_code)
-            previous[report.id] = _entry(report, keys[report.id], provenance, rev, layout)
-            print(
-                f"  ok {report.id:<28} run {result['seconds']:5.1f} s, "
-                f"html {timings['html_s']:4.1f} s, pdf {timings['pdf_s']:4.1f} s"
-            )
+            install(report, _promote(report, layout), f"run {result['seconds']:5.1f} s")
             if stats is not None:
-                stats.append({"id": report.id, "run_s": result["seconds"], **timings})
+                stats[-1]["run_s"] = result["seconds"]
     shutil.rmtree(layout.work, ignore_errors=True)
     entries = [previous[r.id] for r in reports if r.id in previous]
     status = "failed" if failures else "ok" if len(entries) == len(reports) else "incomplete"
