@@ -10,6 +10,12 @@ PUBLISH_DIR ?=
 JOBS ?=
 SHOW_CODE ?=
 
+SHELL := /bin/bash
+# This machine's pip configuration names local index folders that may not exist; pip
+# says so once per package. Only that line is hidden; pip's exit status is kept.
+PIP_NOISE := is ignored: it is neither a file nor a directory
+QUIET_PIP = 2>&1 | { grep -v '$(PIP_NOISE)' || true; }; exit $${PIPESTATUS[0]}
+
 .DEFAULT_GOAL := help
 .PHONY: help env system data report test lint format lab publish serve bench lock clean
 
@@ -19,8 +25,9 @@ help: ## List the targets with what they do
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name report-lib --display-name "Python (report-lib)" >/dev/null
+	@echo "setting up $(VENV): pinned packages (requirements.lock) and the kernel report-lib"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]' $(QUIET_PIP)
+	@$(BIN)/python -m ipykernel install --sys-prefix --name report-lib --display-name "Python (report-lib)" >/dev/null
 	@touch $@
 
 env: $(STAMP) ## Create or update the Python environment in .venv (pinned, with the Jupyter kernel)
@@ -71,7 +78,8 @@ format: $(STAMP) ## Format the code and notebooks with ruff
 
 $(LAB)/.installed: $(STAMP)
 	@test -x $(LAB)/bin/python || $(PYTHON) -m venv $(LAB)
-	$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock 'jupyterlab==4.6.6'
+	@echo "setting up $(LAB): JupyterLab, apart from the build environment"
+	@$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock 'jupyterlab==4.6.6' $(QUIET_PIP)
 	@touch $@
 
 lab: $(LAB)/.installed ## Open JupyterLab on notebooks/ with the project's kernel (own env, keeps builds lean)
