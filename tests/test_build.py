@@ -144,7 +144,7 @@ def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
     nbformat.write(nb, notebook)
     before = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
     assert build(project_copy) == 0
-    assert "running 1 and rendering 0 more of 7" in capsys.readouterr().out
+    assert "of 7 reports, 1 to run (1 at a time) and 0 to re-render" in capsys.readouterr().out
     after = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
     changed = {
         p.relative_to(project_copy.out).as_posix() for p in after if after[p] != before.get(p)
@@ -174,7 +174,11 @@ def test_what_each_input_makes_stale(built):
 def test_a_rendering_change_renders_without_running(project_copy, capsys):
     assert build(project_copy, only=["appendix"], show_code=True) == 0
     out = capsys.readouterr().out
-    assert "running 0 and rendering 1" in out and "appendix" in out and "rendered only" in out
+    assert (
+        "0 to run (1 at a time) and 1 to re-render" in out
+        and "appendix" in out
+        and "rendered only" in out
+    )
     assert 'class="highlight' in (project_copy.out / "appendix.html").read_text()
 
 

@@ -379,8 +379,8 @@ def build(
     _check_all(to_run, layout, path, browser=bool(to_run or to_render))
     workers = jobs or min(os.cpu_count() or 1, max(len(to_run), 1))
     print(
-        f"report: running {len(to_run)} and rendering {len(to_render)} more of "
-        f"{len(reports)} reports, {workers} at a time"
+        f"report: of {len(reports)} reports, {len(to_run)} to run ({workers} at a time) "
+        f"and {len(to_render)} to re-render"
     )
     rev, date = revision(layout.root), build_date(layout.root)
     by_id = {r.id: r for r in to_run}
