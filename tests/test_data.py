@@ -14,13 +14,13 @@ from report_lib.numbers import number_spans, parse_quantity
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def _paths(data: Path, out: Path) -> dataset.Paths:
-    return dataset.Paths(data / "raw", data / "reference", data / "corrections.csv", out)
+def _paths(data: Path) -> dataset.Paths:
+    return dataset.Paths(data / "raw", data / "reference", data / "corrections.csv")
 
 
 @pytest.fixture(scope="module")
 def built() -> dataset.Dataset:
-    return dataset.build(_paths(DATA, Path("unused")))
+    return dataset.build(_paths(DATA))
 
 
 def _documents() -> dict[str, str]:

@@ -17,7 +17,7 @@ EXIT_BAD_INPUT = 2
 def _data(args: argparse.Namespace) -> int:
     from report_lib import dataset
 
-    paths = dataset.Paths(args.raw, args.reference, args.corrections, args.out)
+    paths = dataset.Paths(args.raw, args.reference, args.corrections)
     built = dataset.build(paths)
     written = dataset.write(built, args.out)
     figures = built.figures

@@ -12,10 +12,10 @@ import pandas as pd
 
 from report_lib import atomic
 from report_lib.checks import CheckResult, consistency, corrections_used, coverage
-from report_lib.corrections import load_corrections
+from report_lib.corrections import Correction, load_corrections
 from report_lib.errors import DataError
 from report_lib.figures import Figure, build_figure
-from report_lib.reference import load_reference
+from report_lib.reference import Reference, load_reference
 from report_lib.sources import Source, load_sources, sha256
 
 FIGURES_CSV = "figures.csv"
@@ -51,10 +51,11 @@ FIGURE_COLUMNS = [f.name for f in dataclasses.fields(Figure)]
 
 @dataclass(frozen=True)
 class Paths:
+    """Where the data step reads: the sources, the reference tables, the ledger."""
+
     raw: Path
     reference: Path
     corrections: Path
-    out: Path
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _source_row(source: Source) -> dict[str, object]:
     }
 
 
-def _figures_of(source: Source, paths: Paths, ledger, ref) -> list[Figure]:
+def _figures_of(source: Source, ledger: list[Correction], ref: Reference) -> list[Figure]:
     figures, seen = [], {}
     for row in source.figures:
         figure = build_figure(row, source, ref, ledger)
@@ -107,7 +108,7 @@ def build(paths: Paths) -> Dataset:
     checks: list[CheckResult] = []
     ids: dict[str, str] = {}
     for source in sources:
-        own = _figures_of(source, paths, ledger, ref)
+        own = _figures_of(source, ledger, ref)
         for figure in own:
             if figure.figure_id in ids:
                 raise DataError(

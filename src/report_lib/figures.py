@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from report_lib.corrections import Correction, correct
 from report_lib.numbers import NumberFormatError, parse_quantity
-from report_lib.reference import Reference, normalise_name
+from report_lib.reference import Reference, Table, normalise_name
 from report_lib.sources import Row, Source
 
 
@@ -72,18 +72,20 @@ def _date(row: Row, field: str) -> dt.date | None:
         raise row.error(field, f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def _code(row: Row, field: str, table, source: Source, ledger, applied: list[str]) -> str | None:
+def _code(
+    row: Row, field: str, table: Table, source_id: str, ledger: list[Correction]
+) -> tuple[str | None, list[str]]:
+    """The code a printed name stands for, and the ledger entries that corrected it."""
     printed = row.fields[field]
     if not printed:
-        return None
-    text, ids = correct(ledger, source.id, field, printed)
+        return None, []
+    text, ids = correct(ledger, source_id, field, printed)
     code = table.code_for(text)
     if code is None:
         raise row.error(field, f"unknown {field} '{printed}' (not in {table.path.name})")
     if printed not in table.rows and printed not in row.fields["quote"]:
         raise row.error(field, f"'{printed}' is neither a {field} code nor words of the quote")
-    applied.extend(ids)
-    return code
+    return code, ids
 
 
 def _quote_span(row: Row, source: Source) -> tuple[int, int]:
@@ -119,15 +121,14 @@ def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correcti
         raise row.error("raw", str(exc)) from None
     if quantity.value < 0:
         raise row.error("raw", f"'{f['raw']}' is a negative count")
-    applied: list[str] = []
-    measure = _code(row, "measure", ref.measures, source, ledger, applied)
+    measure, measure_fixes = _code(row, "measure", ref.measures, source.id, ledger)
     if measure is None:
         raise row.error("measure", "empty measure")
     unit = ref.measures.rows[measure]["unit"]
     if quantity.unit_text and normalise_name(quantity.unit_text) not in ref.unit_words(unit):
         raise row.error("raw", f"unit '{quantity.unit_text}' does not fit {measure} ({unit})")
-    case = _code(row, "case", ref.cases, source, ledger, applied)
-    crime = _code(row, "crime", ref.crimes, source, ledger, applied)
+    case, case_fixes = _code(row, "case", ref.cases, source.id, ledger)
+    crime, crime_fixes = _code(row, "crime", ref.crimes, source.id, ledger)
     case_crime = ref.cases.rows[case]["crime"] if case else ""
     if crime and case_crime and crime != case_crime:
         raise row.error("crime", f"'{crime}' differs from the crime of case {case}")
@@ -161,5 +162,5 @@ def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correcti
         corroborated=bool(f["corroborated_by"]),
         corroborated_by=f["corroborated_by"],
         corroboration_note=f["corroboration_note"],
-        corrections=";".join(applied),
+        corrections=";".join(measure_fixes + case_fixes + crime_fixes),
     )
