@@ -371,6 +371,12 @@ def shares(
     return Chart(fig, table, alt, title)
 
 
+def _per_arrest(rows: pd.DataFrame) -> pd.Series:
+    """Persons prosecuted per arrest approved, by crime: the one place the ratio is taken."""
+    wide = rows.pivot(index="crime", columns="measure", values="value").astype(float)
+    return wide[PROSECUTED] / wide[ARRESTS]
+
+
 def prosecuted_per_arrest(
     df: pd.DataFrame, labels: Mapping[str, str], source_labels: Mapping[str, str] | None = None
 ) -> Chart:
@@ -387,7 +393,7 @@ def prosecuted_per_arrest(
             PROSECUTED: wide.loc[crimes, PROSECUTED].to_numpy(),
         }
     )
-    table["ratio"] = table[PROSECUTED].astype(float) / table[ARRESTS].astype(float)
+    table["ratio"] = table["crime"].map(_per_arrest(rows))
     decimals = fmt.DECIMALS["ratio"]
     table["label"] = [fmt.bound_label(r, fmt.EXACT, decimals) for r in table["ratio"]]
     if (table["ratio"] > 1).all():
@@ -457,8 +463,7 @@ def crime_in_context(
     table = _with_shares(_count_table(rows, labels)).assign(
         highlighted=lambda t: t["crime"] == crime
     )
-    wide = table.pivot(index="crime", columns="measure", values="value").astype(float)
-    table["per_arrest"] = table["crime"].map(wide[PROSECUTED] / wide[ARRESTS])
+    table["per_arrest"] = table["crime"].map(_per_arrest(rows))
     mine = table[table["highlighted"]]
     said = [
         f"{fmt.percent(s)} of the {MEASURE_NOUNS[m]}"
