@@ -36,7 +36,7 @@ SYSTEM_STAMP := $(VENV)/.system
 DATA_STAMP := $(VENV)/.data
 # Folders too: removing a source changes its parent folder's time.
 DATA_INPUTS := $(shell find data/raw data/reference) data/corrections.csv \
-	$(wildcard src/report_lib/*.py)
+	$(wildcard src/report_lib/*.py src/report_lib/data/*.py)
 
 system: $(STAMP) ## Install Chromium, poppler and CJK fonts from Debian if missing (as root)
 	@rm -f $(SYSTEM_STAMP)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lib.browser import BrowserNotFound, find_chromium
+from report_lib.render.browser import BrowserNotFound, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -28,7 +28,8 @@ def data_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory):
     """The whole project built once into a temporary folder, as `make report` does."""
-    from report_lib.build import Layout, build
+    from report_lib.build.orchestrate import build
+    from report_lib.paths import Layout
 
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")

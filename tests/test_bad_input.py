@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lib.cli import main
+from report_lib.build.cli import main
 
 PRIMARY = "spp-2022-02-21"
 

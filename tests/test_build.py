@@ -17,9 +17,12 @@ import nbformat
 import pandas as pd
 import pytest
 
-from report_lib import fmt
-from report_lib.build import Layout, build, fingerprint, read_manifest, shared_inputs
-from report_lib.reports import load_reports
+from report_lib.build.fingerprint import fingerprint, render_inputs, run_inputs
+from report_lib.build.manifest import read_manifest
+from report_lib.build.orchestrate import build
+from report_lib.build.reports import load_reports
+from report_lib.paths import Layout
+from report_lib.report import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
@@ -31,7 +34,7 @@ def _reports(layout: Layout):
 
 
 def test_every_report_has_all_its_outputs(built):
-    manifest = read_manifest(built.out)
+    manifest = read_manifest(built)
     assert manifest["status"] == "ok"
     assert [e["id"] for e in manifest["reports"]] == [r.id for r in _reports(built)]
     for entry in manifest["reports"]:
@@ -155,20 +158,35 @@ def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
 
 
 def test_what_each_input_makes_stale(built):
-    shared = shared_inputs(built)
+    run_shared, render_shared = run_inputs(built), render_inputs(built)
     reports = {r.id: r for r in _reports(built)}
-    keys = {i: fingerprint(r, shared, built) for i, r in reports.items()}
+    keys = {i: fingerprint(r, run_shared, render_shared, built) for i, r in reports.items()}
 
-    def changed(inputs: dict) -> dict[str, tuple[bool, bool]]:
-        new = {i: fingerprint(r, inputs, built) for i, r in reports.items()}
-        return {i: (new[i].run != keys[i].run, new[i].full != keys[i].full) for i in reports}
+    def changed(label: str) -> set[tuple[bool, bool]]:
+        run = {**run_shared, **({label: "0" * 64} if label in run_shared else {})}
+        render = {**render_shared, **({label: "0" * 64} if label in render_shared else {})}
+        new = {i: fingerprint(r, run, render, built) for i, r in reports.items()}
+        return {(new[i].run != keys[i].run, new[i].full != keys[i].full) for i in reports}
 
-    assert {"data/processed/figures.csv", "report_lib/charts.py"} <= set(shared)
-    for data_or_code in ("data/processed/figures.csv", "report_lib/charts.py"):
-        assert set(changed({**shared, data_or_code: "0" * 64}).values()) == {(True, True)}
-    template = next(k for k in shared if k.startswith("report_lib/templates/"))
-    assert set(changed({**shared, template: "0" * 64}).values()) == {(False, True)}
-    assert set(changed({**shared, "report_lib/pdf.py": "0" * 64}).values()) == {(False, True)}
+    for data_or_code in ("data/processed/figures.csv", "report_lib/report/charts.py"):
+        assert changed(data_or_code) == {(True, True)}
+    template = next(k for k in render_shared if k.startswith("report_lib/render/templates/"))
+    for rendering in (template, "report_lib/render/pdf.py"):
+        assert changed(rendering) == {(False, True)}
+
+
+def test_inputs_are_chosen_by_folder_in_the_real_checkout():
+    """The package as installed for this checkout (src/report_lib, editable): labels name
+    the package, whatever its place, and build/ is nobody's input."""
+    layout = Layout(ROOT, ROOT / "outputs")
+    run, render = run_inputs(layout), render_inputs(layout)
+    labels = set(run) | set(render)
+    assert not [k for k in labels if k.startswith("src/")]
+    assert {"report_lib/report/charts.py", "report_lib/data/dataset.py"} <= set(run)
+    assert "report_lib/render/pdf.py" in render and "report_lib/render/html.py" in render
+    assert any(k.endswith("report.css") for k in render)
+    assert not set(run) & set(render)
+    assert not [k for k in labels if k.startswith(("report_lib/build/", "report_lib/cli"))]
 
 
 def test_a_rendering_change_renders_without_running(project_copy, capsys):
@@ -187,14 +205,14 @@ def test_a_failing_cell_keeps_the_last_good_outputs(project_copy, capsys):
     target = project_copy.notebooks / "online_spread.ipynb"
     html = project_copy.out / "online-spread.html"
     good = html.read_bytes()
-    manifest_before = read_manifest(project_copy.out)
+    manifest_before = read_manifest(project_copy)
     shutil.copy(broken, target)
     assert build(project_copy) == 1
     err = capsys.readouterr().err
     assert "online_spread.ipynb cell" in err and "ZeroDivisionError" in err
     assert html.read_bytes() == good
     assert (project_copy.out / "failed" / "online-spread.ipynb").is_file()
-    manifest = read_manifest(project_copy.out)
+    manifest = read_manifest(project_copy)
     assert manifest["status"] == "failed"
     online = [e for e in manifest["reports"] if e["id"] == "online-spread"]
     assert online == [e for e in manifest_before["reports"] if e["id"] == "online-spread"]
@@ -244,11 +262,11 @@ def test_a_long_checkout_path_still_builds(tmp_path):
     assert len(str(layout.out)) > 120
     assert build(layout, only=["appendix"]) == 0
     assert (layout.out / "appendix.pdf").is_file()
-    assert read_manifest(layout.out)["status"] == "incomplete"
+    assert read_manifest(layout)["status"] == "incomplete"
 
 
 def test_each_report_names_the_sources_it_draws_on(built):
-    manifest = read_manifest(built.out)
+    manifest = read_manifest(built)
     sources = {e["id"]: {s["id"] for s in e["sources"]} for e in manifest["reports"]}
     charted = set(pd.read_csv(built.out / "tables" / "context" / "context_series.csv")["source_id"])
     assert sources["context"] == charted and len(charted) > 1

@@ -15,7 +15,7 @@ from matplotlib import font_manager
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from report_lib import charts, fmt, style
+from report_lib.report import charts, fmt, style
 
 matplotlib.use("Agg")
 

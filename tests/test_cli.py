@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from report_lib.cli import main
+from report_lib.build.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from report_lib import dataset
-from report_lib.numbers import number_spans, parse_quantity
+from report_lib.data import dataset
+from report_lib.data.numbers import number_spans, parse_quantity
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

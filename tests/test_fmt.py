@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from report_lib import fmt
+from report_lib.report import fmt
 
 
 @pytest.mark.parametrize(

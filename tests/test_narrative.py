@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from report_lib import narrative
-from report_lib.render import render_html
+from report_lib.render.html import render_html
+from report_lib.report import narrative
 
 LABELS = {"a": "Alpha", "b": "Beta"}
 

@@ -10,9 +10,9 @@ import nbformat
 import papermill
 import pytest
 
+from report_lib.build.reports import PATH_PARAMETERS, Report, check_parameters, load_reports
+from report_lib.data.reference import load_reference
 from report_lib.errors import DataError
-from report_lib.reference import load_reference
-from report_lib.reports import PATH_PARAMETERS, Report, check_parameters, load_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

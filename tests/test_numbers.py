@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from report_lib.numbers import NumberFormatError, Qualifier, number_spans, parse_quantity
+from report_lib.data.numbers import NumberFormatError, Qualifier, number_spans, parse_quantity
 
 EXACT, MORE = Qualifier.EXACT, Qualifier.MORE_THAN
 

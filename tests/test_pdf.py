@@ -14,10 +14,10 @@ import pytest
 from conftest import poppler_text
 from test_render import CASES, CHINESE, TITLE, build_report_notebook
 
-from report_lib import browser
-from report_lib.browser import BrowserNotFound, PdfPrinter, find_chromium
-from report_lib.pdf import ReportPDFExporter
-from report_lib.render import render_html
+from report_lib.render import browser
+from report_lib.render.browser import BrowserNotFound, PdfPrinter, find_chromium
+from report_lib.render.html import render_html
+from report_lib.render.pdf import ReportPDFExporter
 
 A4_POINTS = (595.28, 841.89)
 
@@ -110,7 +110,7 @@ def test_nbconvert_cli_with_dotted_exporter(chromium, poppler, notebook, tmp_pat
     nbformat.write(notebook, source)
     jupyter = Path(sys.executable).with_name("jupyter")
     subprocess.run(
-        [jupyter, "nbconvert", "--to", "report_lib.pdf.ReportPDFExporter", source.name],
+        [jupyter, "nbconvert", "--to", "report_lib.render.pdf.ReportPDFExporter", source.name],
         cwd=tmp_path,
         check=True,
         capture_output=True,

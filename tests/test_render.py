@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from report_lib.render import render_html
+from report_lib.render.html import render_html
 
 TITLE = "Insult & <i>defamation</i> cases, 2021"  # a real tag: must stay text
 SHA256 = "3f" * 32

@@ -14,9 +14,9 @@ import pytest
 from conftest import ROOT, poppler_text
 from playwright.sync_api import sync_playwright
 
-from report_lib import site
-from report_lib.browser import launch_args
+from report_lib.build import publish as site
 from report_lib.errors import DataError
+from report_lib.render.browser import launch_args
 
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
 

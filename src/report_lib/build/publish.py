@@ -1,5 +1,4 @@
-"""The site around the reports: the index page built from the manifest, and
-publishing it atomically to a folder the intranet serves."""
+"""Publishing the last good build to a folder the intranet serves, atomically."""
 
 from __future__ import annotations
 
@@ -8,27 +7,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
-import jinja2
-
-from report_lib import atomic
 from report_lib.errors import DataError
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-PUBLISHED = ("index.html", "*.html", "*.pdf")
-
-
-def _source_dates(report: dict[str, Any]) -> str:
-    dates = sorted({s["date"] for s in report.get("sources", [])})
-    return " – ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else ""
-
-
-def write_index(out: Path, manifest: dict[str, Any]) -> None:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
-    reports = [{**r, "source_date": _source_dates(r)} for r in manifest["reports"]]
-    html = env.get_template("index.html.j2").render(manifest={**manifest, "reports": reports})
-    atomic.write_text(out / "index.html", html)
 
 
 def publish(out: Path, target: Path) -> list[str]:

@@ -11,7 +11,7 @@ CJK_FAMILY = "Noto Sans CJK SC"
 
 
 def _has_chromium() -> bool:
-    from report_lib.browser import BrowserNotFound, find_chromium
+    from report_lib.render.browser import BrowserNotFound, find_chromium
 
     try:
         find_chromium()

@@ -7,15 +7,15 @@ A new press release is added by adding a folder; nothing here names a source."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from report_lib.csvfile import read_rows, read_text
+from report_lib.data.csvfile import read_rows, read_text
 from report_lib.errors import DataError
+from report_lib.hashing import sha256_file
 
 ORIGIN = "origin.yml"
 FIGURES = "figures.csv"
@@ -84,10 +84,6 @@ class Source:
         return self.origin["date"]
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _load_origin(folder: Path) -> dict[str, Any]:
     path = folder / ORIGIN
     try:
@@ -122,7 +118,7 @@ def _check_document(folder: Path, origin: dict[str, Any]) -> Path:
         raise DataError(origin_path, "each file needs a name and a sha256", field="files")
     path = folder / entry["name"]
     read_text(path)
-    actual = sha256(path)
+    actual = sha256_file(path)
     if actual != entry["sha256"]:
         raise DataError(
             origin_path,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from report_lib.corrections import Correction
+from report_lib.data.corrections import Correction
+from report_lib.data.figures import Figure
+from report_lib.data.numbers import number_spans
+from report_lib.data.sources import Row, Source
 from report_lib.errors import DataError
-from report_lib.figures import Figure
-from report_lib.numbers import number_spans
-from report_lib.sources import Row, Source
 
 
 @dataclass(frozen=True)

@@ -83,13 +83,32 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     return {"id": job["id"], "ok": True, "seconds": time.perf_counter() - started}
 
 
-def results(jobs: list[dict[str, Any]], workers: int) -> Iterator[dict[str, Any]]:
-    """Results as the reports finish, so that rendering one overlaps running the next.
-    Workers are forked before the caller starts the browser, never after."""
+def _die_with_parent() -> None:
+    """Worker start-up: the kernel kills this worker when the build dies, even by kill -9
+    (Linux's parent-death signal); its kernel, polling its parent, follows within a second."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() == 1:  # the build died before the call above
+        os._exit(1)
+
+
+def start(
+    jobs: list[dict[str, Any]], workers: int, stack: contextlib.ExitStack
+) -> Iterator[dict[str, Any]]:
+    """Fork the workers and hand them every job now, then yield the results as the reports
+    finish, so that rendering one overlaps running the next. Call it before starting the
+    browser or any thread: a fork copies only the calling thread."""
     if workers <= 1 or len(jobs) <= 1:
-        yield from map(execute, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(execute, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+        return map(execute, jobs)
+    pool = stack.enter_context(
+        ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent
+        )
+    )
+    stack.callback(pool.shutdown, wait=True, cancel_futures=True)
+    futures = [pool.submit(execute, job) for job in jobs]  # with fork, all workers start here
+    return (future.result() for future in as_completed(futures))

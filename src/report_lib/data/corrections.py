@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_lib.csvfile import read_rows
+from report_lib.data.csvfile import read_rows
 from report_lib.errors import DataError
 
 COLUMNS = ("id", "source_id", "field", "find", "replace", "reason", "reference")

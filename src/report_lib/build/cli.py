@@ -9,17 +9,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from report_lib import paths
+from report_lib.build import lock
 from report_lib.errors import DataError
 
 EXIT_BAD_INPUT = 2
 
 
 def _data(args: argparse.Namespace) -> int:
-    from report_lib import dataset
+    from report_lib.data import dataset
 
-    paths = dataset.Paths(args.raw, args.reference, args.corrections)
-    built = dataset.build(paths)
-    written = dataset.write(built, args.out)
+    with lock.held(Path.cwd() / paths.BUILD_LOCK, "data", args.wait):
+        built = dataset.build(dataset.Paths(args.raw, args.reference, args.corrections))
+        written = dataset.write(built, args.out)
     figures = built.figures
     print(
         f"data: {len(figures)} figures checked, sources: {figures['source_id'].nunique()}; "
@@ -29,14 +31,17 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from report_lib.build import Layout, build
+    from report_lib.build.orchestrate import build
+    from report_lib.paths import Layout
 
     layout = Layout(Path.cwd(), args.out)
-    return build(layout, jobs=args.jobs, only=args.only or None, show_code=args.show_code)
+    return build(
+        layout, jobs=args.jobs, only=args.only or None, show_code=args.show_code, wait_s=args.wait
+    )
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from report_lib.site import publish
+    from report_lib.build.publish import publish
 
     if not args.target:
         raise DataError(
@@ -48,7 +53,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from report_lib import bench
+    from report_lib.build import bench
 
     scales = tuple(int(n) for n in args.scales.split(",")) if args.scales else ()
     results = bench.run(Path.cwd(), args.out, scales)
@@ -58,7 +63,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from report_lib.system import missing_packages
+    from report_lib.build.system import missing_packages
 
     missing = missing_packages()
     if args.missing:
@@ -69,27 +74,39 @@ def _doctor(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def _wait_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--wait",
+        type=float,
+        default=lock.DEFAULT_WAIT_S,
+        metavar="SECONDS",
+        help="how long to wait for another run of this checkout to finish",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="report-lib", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     data = commands.add_parser("data", help="check data/raw and write data/processed")
-    data.add_argument("--raw", type=Path, default=Path("data/raw"), help="folder of sources")
-    data.add_argument("--reference", type=Path, default=Path("data/reference"))
-    data.add_argument("--corrections", type=Path, default=Path("data/corrections.csv"))
-    data.add_argument("--out", type=Path, default=Path("data/processed"), help="output folder")
+    data.add_argument("--raw", type=Path, default=paths.RAW, help="folder of sources")
+    data.add_argument("--reference", type=Path, default=paths.REFERENCE)
+    data.add_argument("--corrections", type=Path, default=paths.CORRECTIONS)
+    data.add_argument("--out", type=Path, default=paths.PROCESSED, help="output folder")
+    _wait_option(data)
     data.set_defaults(run=_data)
     build = commands.add_parser("build", help="run, render and index every report")
-    build.add_argument("--out", type=Path, default=Path("outputs"), help="output folder")
+    build.add_argument("--out", type=Path, default=paths.OUTPUTS, help="output folder")
     build.add_argument("--jobs", type=int, default=None, help="reports run at once (cores)")
     build.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     build.add_argument("only", nargs="*", help="report ids to build (default: all)")
+    _wait_option(build)
     build.set_defaults(run=_build)
     publish = commands.add_parser("publish", help="copy index, HTML and PDF to a folder")
     publish.add_argument("target", type=Path, nargs="?", help="the folder to publish to")
-    publish.add_argument("--out", type=Path, default=Path("outputs"), help="build folder")
+    publish.add_argument("--out", type=Path, default=paths.OUTPUTS, help="build folder")
     publish.set_defaults(run=_publish)
     bench = commands.add_parser("bench", help="time the build against the naive baseline")
-    bench.add_argument("--out", type=Path, default=Path("outputs"), help="where bench.json goes")
+    bench.add_argument("--out", type=Path, default=paths.OUTPUTS, help="where bench.json goes")
     bench.add_argument("--scales", default="10,50,100", help="report counts for the scale series")
     bench.set_defaults(run=_bench)
     doctor = commands.add_parser("doctor", help="check the browser, poppler and CJK fonts")

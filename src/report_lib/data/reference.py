@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from report_lib.csvfile import read_rows
+from report_lib.data.csvfile import read_rows
 from report_lib.errors import DataError
 
 CRIME_COLUMNS = (

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from report_lib import atomic
-from report_lib.checks import CheckResult, consistency, corrections_used, coverage
-from report_lib.corrections import Correction, load_corrections
+from report_lib import atomic, paths
+from report_lib.data.checks import CheckResult, consistency, corrections_used, coverage
+from report_lib.data.corrections import Correction, load_corrections
+from report_lib.data.figures import Figure, build_figure
+from report_lib.data.reference import Reference, load_reference
+from report_lib.data.sources import Source, load_sources
 from report_lib.errors import DataError
-from report_lib.figures import Figure, build_figure
-from report_lib.reference import Reference, load_reference
-from report_lib.sources import Source, load_sources, sha256
+from report_lib.hashing import sha256_file
 
 FIGURES_CSV = "figures.csv"
 CHECKS_CSV = "checks.csv"
@@ -83,7 +84,7 @@ def _source_row(source: Source) -> dict[str, object]:
         "date": origin["date"].isoformat(),
         "language": origin["outlet_language"],
         "file": source.document_path.name,
-        "sha256": sha256(source.document_path),
+        "sha256": sha256_file(source.document_path),
         "address": " ".join(str(origin["address"]).split()),
     }
 
@@ -150,7 +151,7 @@ def write(dataset: Dataset, out: Path) -> list[Path]:
     return written
 
 
-def load_figures(processed: Path = Path("data/processed")) -> pd.DataFrame:
+def load_figures(processed: Path = paths.PROCESSED) -> pd.DataFrame:
     """The figures with their types: the one way notebooks read the data."""
     path = processed / FIGURES_CSV
     if not path.is_file():
@@ -163,6 +164,6 @@ def load_figures(processed: Path = Path("data/processed")) -> pd.DataFrame:
     return typed(frame)
 
 
-def load_table(name: str, processed: Path = Path("data/processed")) -> pd.DataFrame:
+def load_table(name: str, processed: Path = paths.PROCESSED) -> pd.DataFrame:
     """Another processed table (checks, sources) as strings."""
     return pd.read_csv(processed / name, dtype="string", keep_default_na=False)

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from report_lib.corrections import Correction, correct
-from report_lib.numbers import NumberFormatError, parse_quantity
-from report_lib.reference import Reference, Table, normalise_name
-from report_lib.sources import Row, Source
+from report_lib.data.corrections import Correction, correct
+from report_lib.data.numbers import NumberFormatError, parse_quantity
+from report_lib.data.reference import Reference, Table, normalise_name
+from report_lib.data.sources import Row, Source
 
 
 @dataclass(frozen=True)

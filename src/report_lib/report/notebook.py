@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from report_lib import atomic, style
-from report_lib.charts import Chart
-from report_lib.dataset import SOURCES_CSV, load_figures, load_table
-from report_lib.reference import Reference, load_reference
+from report_lib import atomic
+from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
+from report_lib.data.reference import Reference, load_reference
+from report_lib.report import style
+from report_lib.report.charts import Chart
 
 
 @dataclass(frozen=True)

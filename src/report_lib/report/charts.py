@@ -23,7 +23,7 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from report_lib import fmt, style
+from report_lib.report import fmt, style
 
 PRIMARY = "primary"
 SECONDARY = "secondary"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from report_lib import fmt
+from report_lib.report import fmt
 
 ARRESTS, PROSECUTED = "arrests_approved", "persons_prosecuted"
 

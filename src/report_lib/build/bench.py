@@ -17,8 +17,9 @@ from pathlib import Path
 import yaml
 
 from report_lib import atomic
-from report_lib.build import Layout, build
-from report_lib.reports import load_reports
+from report_lib.build.orchestrate import build
+from report_lib.build.reports import load_reports
+from report_lib.paths import Layout
 
 SCALES = (10, 50, 100)
 
@@ -51,7 +52,7 @@ def _one_cell(layout: Layout, code: str) -> float:
     import nbformat
     import papermill
 
-    from report_lib.execute import KERNEL, kernel_config
+    from report_lib.build.execute import KERNEL, kernel_config
 
     path = layout.root / "one_cell.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), path)
@@ -109,7 +110,7 @@ def naive(layout: Layout) -> float:
             "nbconvert",
             "--execute",
             "--to",
-            "report_lib.pdf.ReportPDFExporter",
+            "report_lib.render.pdf.ReportPDFExporter",
             "--output-dir",
             str(out),
             "--output",

@@ -1,0 +1,23 @@
+"""The index page, built from the manifest: every title, summary and link escaped, every
+link built from a checked id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+from report_lib import atomic
+from report_lib.paths import BUILD_TEMPLATES, Layout
+
+
+def _source_dates(report: dict[str, Any]) -> str:
+    dates = sorted({s["date"] for s in report.get("sources", [])})
+    return " – ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else ""
+
+
+def write_index(layout: Layout, manifest: dict[str, Any]) -> None:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(BUILD_TEMPLATES), autoescape=True)
+    reports = [{**r, "source_date": _source_dates(r)} for r in manifest["reports"]]
+    html = env.get_template("index.html.j2").render(manifest={**manifest, "reports": reports})
+    atomic.write_text(layout.index, html)
