@@ -68,3 +68,20 @@ def poppler() -> None:
 def poppler_text(tool: str, pdf: Path) -> str:
     args = [tool, str(pdf)] + (["-"] if tool == "pdftotext" else [])
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def report_figure():
+    """Tests that measure something (publishing under load, concurrent and killed builds)
+    record a line here; the run prints them at the end, whether or not output is captured."""
+    return _FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("figures measured by the tests")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
