@@ -17,8 +17,10 @@ from types import MappingProxyType
 
 import pandas as pd
 
-EXACT = "exact"
-MORE_THAN = "more_than"  # the source gives a lower bound ("more than 130,000")
+from report_lib.data.numbers import Qualifier
+
+EXACT = Qualifier.EXACT
+MORE_THAN = Qualifier.MORE_THAN  # the source gives a lower bound ("more than 130,000")
 
 DECIMALS: Mapping[str, int] = MappingProxyType({"percent": 1, "ratio": 1})
 
@@ -34,8 +36,9 @@ WHOLE_MULTIPLE_FROM = 10
 
 
 def _check_qualifier(qualifier: str) -> None:
-    if qualifier not in (EXACT, MORE_THAN):
-        raise ValueError(f"qualifier must be {EXACT!r} or {MORE_THAN!r}, not {qualifier!r}")
+    if qualifier not in set(Qualifier):
+        known = " or ".join(repr(q.value) for q in Qualifier)
+        raise ValueError(f"qualifier must be {known}, not {qualifier!r}")
 
 
 def _decimal(value: Real | Decimal) -> Decimal:
