@@ -6,7 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB := .venv-lab
-PUBLISH_DIR ?=
+LAB_PORT ?= 8888
+export LAB_PORT
+# The folder exactly as typed, never expanded by make; recipes read it from the
+# environment, quoted, so any name is one argument and never a command.
+override PUBLISH_DIR := $(value PUBLISH_DIR)
+export PUBLISH_DIR
 JOBS ?=
 SHOW_CODE ?=
 
@@ -17,7 +22,7 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 QUIET_PIP = 2>&1 | { grep -v '$(PIP_NOISE)' || true; }; exit $${PIPESTATUS[0]}
 
 .DEFAULT_GOAL := help
-.PHONY: help env system data report test lint format lab publish serve bench lock clean
+.PHONY: help env system data report test lint format lab publish rollback serve bench lock clean
 
 help: ## List the targets with what they do
 	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; else on=; off=; fi; \
@@ -38,7 +43,7 @@ DATA_STAMP := $(VENV)/.data
 DATA_INPUTS := $(shell find data/raw data/reference) data/corrections.csv \
 	$(wildcard src/report_lib/*.py src/report_lib/data/*.py)
 
-system: $(STAMP) ## Install Chromium, poppler and CJK fonts from Debian if missing (as root)
+system: $(STAMP) ## Install Chromium, poppler, CJK fonts and nginx from Debian if missing (as root)
 	@rm -f $(SYSTEM_STAMP)
 	@$(MAKE) --no-print-directory $(SYSTEM_STAMP)
 
@@ -82,11 +87,18 @@ $(LAB)/.installed: $(STAMP)
 	@$(LAB)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock 'jupyterlab==4.6.6' $(QUIET_PIP)
 	@touch $@
 
+# Root (CI, containers) needs --allow-root; the server listens on 127.0.0.1 only.
 lab: $(LAB)/.installed ## Open JupyterLab on notebooks/ with the project's kernel (own env, keeps builds lean)
-	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(LAB)/bin/jupyter lab --notebook-dir=notebooks
+	@echo "JupyterLab: http://127.0.0.1:$$LAB_PORT/lab (log in with the token link it prints below)"
+	JUPYTER_PATH="$$PWD/$(VENV)/share/jupyter" $(LAB)/bin/jupyter lab --notebook-dir=notebooks \
+	  --ip=127.0.0.1 --port="$$LAB_PORT" --ServerApp.port_retries=0 \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-publish: report ## Build, then copy index, HTML and PDF to PUBLISH_DIR atomically
-	@$(BIN)/report-lib publish $(PUBLISH_DIR)
+publish: report ## Build, then publish index, HTML, PDF and chart tables to PUBLISH_DIR atomically
+	@$(BIN)/report-lib publish -- "$$PUBLISH_DIR"
+
+rollback: $(STAMP) ## Switch PUBLISH_DIR back to its previous release
+	@$(BIN)/report-lib publish --rollback -- "$$PUBLISH_DIR"
 
 serve: $(STAMP) ## Preview outputs/ on http://localhost:8000
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory outputs 8000

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from report_lib.build import system
 from report_lib.build.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,8 +63,14 @@ def test_publish_needs_a_target_and_a_build(project, capsys):
 def test_doctor_names_missing_packages(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.delenv("REPORT_LIB_CHROMIUM", raising=False)
+    monkeypatch.setattr(system, "SBIN", (str(tmp_path),))
     assert main(["doctor", "--missing"]) == 0
-    assert capsys.readouterr().out.split() == ["chromium", "poppler-utils", "fonts-noto-cjk"]
+    assert capsys.readouterr().out.split() == [
+        "chromium",
+        "poppler-utils",
+        "fonts-noto-cjk",
+        "nginx",
+    ]
 
 
 def test_every_make_target_is_documented():

@@ -1,12 +1,11 @@
 """What readers get: the index and every report opened in headless Chromium (no
 request leaves the files, no console error, every image loads, every link resolves),
-the PDFs read with poppler, and publishing that never shows a half-written site."""
+and the PDFs read with poppler. Publishing is tested in test_publish.py."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -14,8 +13,6 @@ import pytest
 from conftest import ROOT, poppler_text
 from playwright.sync_api import sync_playwright
 
-from report_lib.build import publish as site
-from report_lib.errors import DataError
 from report_lib.render.browser import launch_args
 
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
@@ -95,42 +92,3 @@ def test_key_figures_are_text_in_the_overview_pdf(built, poppler):
     text = poppler_text("pdftotext", built.out / "overview.pdf")
     for figure in ("12,410", "21,923", "168", "213", "98.6%"):
         assert figure in text, figure
-
-
-def test_publish_copies_only_the_site(built, tmp_path):
-    target = tmp_path / "site"
-    files = site.publish(built.out, target)
-    assert sorted(p.name for p in target.iterdir()) == sorted(files)
-    assert not any(name.endswith(".ipynb") for name in files)
-
-
-def test_publish_refuses_after_a_failed_build(built, tmp_path):
-    out = tmp_path / "out"
-    shutil.copytree(built.out, out)
-    manifest = json.loads((out / "manifest.json").read_text())
-    (out / "manifest.json").write_text(json.dumps({**manifest, "status": "failed"}))
-    with pytest.raises(DataError, match="last build is failed"):
-        site.publish(out, tmp_path / "site")
-    assert not (tmp_path / "site").exists()
-
-
-def test_an_interrupted_publish_leaves_the_previous_site(built, tmp_path, monkeypatch):
-    target = tmp_path / "site"
-    site.publish(built.out, target)
-    before = {p.name: p.read_bytes() for p in target.iterdir()}
-    copies = []
-
-    def copy_then_die(source, destination):
-        if len(copies) == 2:
-            raise KeyboardInterrupt  # the publish is stopped half-way through its copies
-        copies.append(source)
-        return shutil.copyfile(source, destination)
-
-    monkeypatch.setattr(shutil, "copy2", copy_then_die)
-    with pytest.raises(KeyboardInterrupt):
-        site.publish(built.out, target)
-    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
-    monkeypatch.undo()
-    site.publish(built.out, target)
-    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
-    assert len(list((tmp_path / ".site.releases").iterdir())) == 1

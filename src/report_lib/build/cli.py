@@ -41,14 +41,19 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from report_lib.build.publish import publish
+    from report_lib.build.publish import publish, rollback
+    from report_lib.paths import Layout
 
-    if not args.target:
+    if args.target is None:
         raise DataError(
             "PUBLISH_DIR", "name the folder to publish to: make publish PUBLISH_DIR=..."
         )
-    files = publish(args.out, args.target)
-    print(f"published {len(files)} files to {args.target}")
+    if args.rollback:
+        shown = rollback(args.target, args.wait)
+        print(f"{args.target} shows {shown.name} again")
+        return 0
+    shown, files = publish(Layout(Path.cwd(), args.out), args.target, args.wait)
+    print(f"published {len(files)} files to {args.target} ({shown.name})")
     return 0
 
 
@@ -101,15 +106,21 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("only", nargs="*", help="report ids to build (default: all)")
     _wait_option(build)
     build.set_defaults(run=_build)
-    publish = commands.add_parser("publish", help="copy index, HTML and PDF to a folder")
-    publish.add_argument("target", type=Path, nargs="?", help="the folder to publish to")
+    publish = commands.add_parser(
+        "publish", help="copy index, HTML, PDF and chart tables to a folder, atomically"
+    )
+    publish.add_argument("target", nargs="?", help="the folder (a link) to publish to")
     publish.add_argument("--out", type=Path, default=paths.OUTPUTS, help="build folder")
+    publish.add_argument(
+        "--rollback", action="store_true", help="show the previous release again instead"
+    )
+    _wait_option(publish)
     publish.set_defaults(run=_publish)
     bench = commands.add_parser("bench", help="time the build against the naive baseline")
     bench.add_argument("--out", type=Path, default=paths.OUTPUTS, help="where bench.json goes")
     bench.add_argument("--scales", default="10,50,100", help="report counts for the scale series")
     bench.set_defaults(run=_bench)
-    doctor = commands.add_parser("doctor", help="check the browser, poppler and CJK fonts")
+    doctor = commands.add_parser("doctor", help="check the browser, poppler, CJK fonts and nginx")
     doctor.add_argument("--missing", action="store_true", help="print missing Debian packages")
     doctor.set_defaults(run=_doctor)
     return parser

@@ -3,11 +3,14 @@ packages that bring them, so that set-up can install exactly what is missing."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
 POPPLER_TOOLS = ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
 CJK_FAMILY = "Noto Sans CJK SC"
+# Where Debian puts nginx: not on a normal user's PATH.
+SBIN = ("/usr/sbin", "/sbin")
 
 
 def _has_chromium() -> bool:
@@ -27,11 +30,17 @@ def _has_cjk_font() -> bool:
     return bool(listed.stdout.strip())
 
 
+def find_nginx() -> str | None:
+    """The web server the publish load test serves a site with."""
+    return shutil.which("nginx") or shutil.which("nginx", path=os.pathsep.join(SBIN))
+
+
 def missing_packages() -> list[str]:
     """Debian packages to install for what is missing, in install order."""
     checks = (
         ("chromium", _has_chromium),
         ("poppler-utils", lambda: all(shutil.which(tool) for tool in POPPLER_TOOLS)),
         ("fonts-noto-cjk", _has_cjk_font),
+        ("nginx", lambda: find_nginx() is not None),
     )
     return [package for package, present in checks if not present()]
