@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from report_lib.render.html import render_html
@@ -25,19 +29,24 @@ def _ratios(values: dict[str, tuple[int, int]]) -> pd.DataFrame:
     return pd.DataFrame([{"crime": c, "ratio": v[1] / v[0]} for c, v in values.items()])
 
 
+def _shown(markdown: str) -> str:
+    """The prose as a reader sees it: rendered, tags dropped (labels come escaped)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markdown2html_mistune(markdown)))
+
+
 def test_the_leader_and_its_share_word_follow_the_data():
     values = {"a": (10, 990), "b": (90, 10)}
-    text = narrative.overview(_shares(values), _ratios(values), LABELS)
+    text = _shown(narrative.overview(_shares(values), _ratios(values), LABELS))
     assert "Alpha accounts for almost all of both" in text
     flipped = {"a": (10, 400), "b": (90, 600)}
-    assert "Beta accounts for most of both" in narrative.overview(
-        _shares(flipped), _ratios(flipped), LABELS
+    assert "Beta accounts for most of both" in _shown(
+        narrative.overview(_shares(flipped), _ratios(flipped), LABELS)
     )
 
 
 def test_ratio_extremes_are_computed():
     values = {"a": (100, 250), "b": (100, 120)}
-    text = narrative.overview(_shares(values), _ratios(values), LABELS)
+    text = _shown(narrative.overview(_shares(values), _ratios(values), LABELS))
     assert "from 1.2 times as many for beta to 2.5 times as many for alpha" in text
 
 

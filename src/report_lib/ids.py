@@ -20,9 +20,18 @@ def is_valid(value: object) -> bool:
     )
 
 
-def check(value: object, path: Path | str, field: str, *, row: int | None = None) -> str:
-    """The id itself, or a located one-line error naming the rule it breaks."""
+def check(
+    value: object,
+    path: Path | str,
+    field: str,
+    *,
+    row: int | None = None,
+    where: str | None = None,
+) -> str:
+    """The id itself, or a located one-line error naming the rule it breaks; `where`
+    says which entry of the file it is when rows are not lines (e.g. 'report 3')."""
     if not is_valid(value):
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
-        raise DataError(path, f"{shown} is not a valid id ({RULE})", row=row, field=field)
+        prefix = f"{where}: " if where else ""
+        raise DataError(path, f"{prefix}{shown} is not a valid id ({RULE})", row=row, field=field)
     return value

@@ -90,7 +90,13 @@ def contained(base: Path, relative: str | Path) -> Path:
     """`base / relative`, proven to stay inside `base` once links and '..' are resolved;
     called before anything there is written or deleted."""
     root = base.resolve()
-    target = (root / relative).resolve()
+    try:
+        target = (root / relative).resolve()
+        looped = any(p.is_symlink() for p in (target, *target.parents))  # left unresolved
+    except (OSError, RuntimeError):  # a loop of links, as Python before 3.13 reports it
+        looped = True
+    if looped:
+        raise DataError(base / relative, "refused: the path's links do not resolve")
     if target == root or not target.is_relative_to(root):
         raise DataError(base / relative, f"refused: the path leads outside {base}")
     return target

@@ -34,18 +34,19 @@ from report_lib.build.manifest import (
 from report_lib.build.provenance import build_date, provenance, revision
 from report_lib.build.reports import Report, check_parameters, load_reports
 from report_lib.errors import DataError
-from report_lib.paths import BUILD_LOCK, Layout, contained
+from report_lib.paths import BUILD_LOCK, INDEX, MANIFEST, Layout, contained
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 
-def _work_to_do(entry: dict | None, keys: Keys, layout: Layout) -> str | None:
-    """'run', 'render' or None, from what the last build recorded and left in out/."""
+def _work_to_do(report: Report, entry: dict | None, keys: Keys, layout: Layout) -> str | None:
+    """'run', 'render' or None, from what the last build recorded and left in out/ (at
+    the paths made from the report's checked id, not those the manifest names)."""
     if not entry or entry.get("run_fingerprint") != keys.run:
         return "run"
-    outputs = entry["outputs"]
-    if not all((layout.out / outputs.get(name, "")).exists() for name in ("notebook", "tables")):
+    outputs = outputs_of(report)
+    if not all((layout.out / outputs[name]).exists() for name in ("notebook", "tables")):
         return "run"
     if entry.get("fingerprint") != keys.full or not all(
         (layout.out / path).exists() for path in outputs.values()
@@ -92,7 +93,7 @@ def _promote(report: Report, layout: Layout) -> NotebookNode:
     tables = contained(layout.out, outputs["tables"])
     staged = work / "tables"
     staged.mkdir(exist_ok=True)
-    old = tables.with_name(f".{tables.name}.old")
+    old = _set_aside(tables)
     shutil.rmtree(old, ignore_errors=True)
     tables.parent.mkdir(parents=True, exist_ok=True)
     if tables.exists():
@@ -100,6 +101,11 @@ def _promote(report: Report, layout: Layout) -> NotebookNode:
     staged.rename(tables)
     shutil.rmtree(old, ignore_errors=True)
     return nb
+
+
+def _set_aside(path: Path) -> Path:
+    """Where the previous tables wait while the new ones are moved in."""
+    return path.with_name(f".{path.name}.old")
 
 
 def _render(
@@ -203,6 +209,22 @@ def _stale(layout: Layout, reports: list[Report], recorded: list[dict]) -> list[
     return [p for p in stale if p.exists() or p.is_symlink()]
 
 
+def _check_paths(layout: Layout, reports: list[Report], stale: list[Path]) -> None:
+    """Prove every path the build may write or delete inside out/ before anything is: a
+    link inside out/ that leads elsewhere stops the build here, not half-way through."""
+    relative = [Path(MANIFEST), Path(INDEX)] + [p.relative_to(layout.out) for p in stale]
+    for report in reports:
+        outputs = outputs_of(report)
+        relative += [Path(path) for path in outputs.values()]
+        relative += [
+            _set_aside(Path(outputs["tables"])),
+            layout.work.relative_to(layout.out) / report.id,
+            layout.failed.relative_to(layout.out) / f"{report.id}.ipynb",
+        ]
+    for path in relative:
+        contained(layout.out, path)
+
+
 def _prune(layout: Layout, paths: list[Path], failed_ids: set[str]) -> None:
     for path in paths:
         if path.parent == layout.failed and path.stem in failed_ids:
@@ -255,12 +277,13 @@ def _build(
     run_shared, render_shared = run_inputs(layout), render_inputs(layout)
     options = {"show_code": show_code}
     keys = {r.id: fingerprint(r, run_shared, render_shared, layout, options) for r in reports}
-    work = {r.id: _work_to_do(previous.get(r.id), keys[r.id], layout) for r in reports}
+    work = {r.id: _work_to_do(r, previous.get(r.id), keys[r.id], layout) for r in reports}
     if only:
         work = {i: w if i in only else None for i, w in work.items()}
     to_run = [r for r in reports if work[r.id] == "run"]
     to_render = [r for r in reports if work[r.id] == "render"]
     stale = _stale(layout, reports, manifest["reports"])
+    _check_paths(layout, reports, stale)
     index_ok = layout.index.exists() and manifest.get("status") == OK
     listed = [e["id"] for e in manifest["reports"]] == [r.id for r in reports]
     if not to_run and not to_render and not stale and index_ok and listed:

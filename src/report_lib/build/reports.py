@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from report_lib import ids
+from report_lib.data.sources import ROLES
 from report_lib.errors import DataError
 
 REPORT_KEYS = ("id", "notebook", "title", "summary", "parameters")
@@ -30,39 +32,52 @@ class Report:
 
 
 def load_reports(path: Path) -> list[Report]:
-    """Read the report list; each entry names an existing notebook and a unique id."""
+    """Read the report list; each entry has a valid, unique id (it becomes file names
+    and links), text for its title and summary, and a notebook of the list's folder."""
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise DataError(path, f"cannot read the report list ({type(exc).__name__})") from None
-    entries = (document or {}).get("reports")
+    entries = document.get("reports") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not entries:
         raise DataError(path, "expected a non-empty list under 'reports'", field="reports")
     reports, seen = [], set()
     for number, entry in enumerate(entries, 1):
-        where = f"report {number}"
-        if not isinstance(entry, dict):
-            raise DataError(path, f"{where} is not a mapping")
-        for key in REPORT_KEYS:
-            if key not in entry:
-                raise DataError(path, f"{where}: missing '{key}'", field=key)
-        if entry["id"] in seen:
-            raise DataError(path, f"duplicate report id '{entry['id']}'", field="id")
-        seen.add(entry["id"])
-        notebook = path.parent / entry["notebook"]
-        if not notebook.is_file():
-            raise DataError(path, f"report {entry['id']}: no notebook {notebook}", field="notebook")
-        if not isinstance(entry["parameters"], dict):
-            raise DataError(
-                path, f"report {entry['id']}: parameters must be a mapping", field="parameters"
-            )
-        roles = tuple(entry.get("roles", ["primary"]))
-        reports.append(
-            Report(
-                entry["id"], notebook, entry["title"], entry["summary"], entry["parameters"], roles
-            )
-        )
+        report = _report(path, entry, f"report {number}")
+        if report.id in seen:
+            raise DataError(path, f"report {number}: duplicate id '{report.id}'", field="id")
+        seen.add(report.id)
+        reports.append(report)
     return reports
+
+
+def _report(path: Path, entry: object, where: str) -> Report:
+    """One entry of the list, every field checked before it is used."""
+    if not isinstance(entry, dict):
+        raise DataError(path, f"{where} is not a mapping")
+    for key in REPORT_KEYS:
+        if key not in entry:
+            raise DataError(path, f"{where}: missing '{key}'", field=key)
+    report_id = ids.check(entry["id"], path, "id", where=where)
+    for key in ("title", "summary", "notebook"):
+        if not isinstance(entry[key], str) or not entry[key].strip():
+            raise DataError(path, f"{where}: '{key}' must be non-empty text", field=key)
+    name = entry["notebook"]
+    if Path(name).name != name or not name.endswith(".ipynb"):
+        raise DataError(
+            path, f"{where}: notebook must name a .ipynb file of {path.parent}", field="notebook"
+        )
+    notebook = path.parent / name
+    if not notebook.is_file():
+        raise DataError(path, f"{where}: no notebook {notebook}", field="notebook")
+    if not isinstance(entry["parameters"], dict):
+        raise DataError(path, f"{where}: parameters must be a mapping", field="parameters")
+    roles = entry.get("roles", ["primary"])
+    if not isinstance(roles, list) or not roles or not all(r in ROLES for r in roles):
+        raise DataError(path, f"{where}: roles must be a list of {', '.join(ROLES)}", field="roles")
+    return Report(
+        report_id, notebook, entry["title"], entry["summary"], entry["parameters"], tuple(roles)
+    )
 
 
 def check_parameters(

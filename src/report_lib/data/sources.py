@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from report_lib import ids
 from report_lib.data.csvfile import read_rows, read_text
 from report_lib.errors import DataError
 from report_lib.hashing import sha256_file
@@ -130,7 +131,9 @@ def _check_document(folder: Path, origin: dict[str, Any]) -> Path:
 
 
 def load_source(folder: Path) -> Source:
-    """Load a source folder, checking its origin and the checksum of its document."""
+    """Load a source folder, checking its name (an id: it reaches links and pages), its
+    origin and the checksum of its document."""
+    ids.check(folder.name, folder.parent, "source folder")
     origin = _load_origin(folder)
     document_path = _check_document(folder, origin)
     figures = [Row(folder / FIGURES, n, r) for n, r in read_rows(folder / FIGURES, FIGURE_COLUMNS)]

@@ -23,8 +23,10 @@ def overview(shares: pd.DataFrame, ratios: pd.DataFrame, labels: Mapping[str, st
     leader = fmt.superlative(prosecuted["value"].to_dict())
     ratio = ratios.set_index("crime")["ratio"]
     highest, lowest = fmt.superlative(ratio.to_dict()), fmt.superlative((-ratio).to_dict())
+    shown = {code: fmt.md_escape(label) for code, label in labels.items()}
+    lowered = {code: fmt.md_escape(label.lower()) for code, label in labels.items()}
     counts = "\n".join(
-        f"- {labels[crime]}: {fmt.number(arrests.loc[crime, 'value'])} arrests approved, "
+        f"- {shown[crime]}: {fmt.number(arrests.loc[crime, 'value'])} arrests approved, "
         f"{fmt.number(prosecuted.loc[crime, 'value'])} persons prosecuted"
         for crime in arrests.index
     )
@@ -32,12 +34,12 @@ def overview(shares: pd.DataFrame, ratios: pd.DataFrame, labels: Mapping[str, st
         f"{counts}\n\n"
         f"Across the crimes reported, procurators approved **{fmt.number(arrests['total'].iloc[0])}"
         f"** arrests and prosecuted **{fmt.number(prosecuted['total'].iloc[0])}** persons. "
-        f"{labels[leader]} accounts for {fmt.share_phrase(prosecuted.loc[leader, 'share'])} "
+        f"{shown[leader]} accounts for {fmt.share_phrase(prosecuted.loc[leader, 'share'])} "
         f"of both: {fmt.percent(arrests.loc[leader, 'share'])} of the arrests and "
         f"{fmt.percent(prosecuted.loc[leader, 'share'])} of the prosecutions.\n\n"
         f"For every crime more persons were prosecuted than arrests approved, from "
-        f"{fmt.ratio(ratio[lowest])} as many for {labels[lowest].lower()} to "
-        f"{fmt.ratio(ratio[highest])} as many for {labels[highest].lower()}. These counts are "
+        f"{fmt.ratio(ratio[lowest])} as many for {lowered[lowest]} to "
+        f"{fmt.ratio(ratio[highest])} as many for {lowered[highest]}. These counts are "
         "not the same cohort: a person prosecuted need not have been arrested (many are "
         "released on bail pending trial), and cases run across years, so the ratio is a "
         "comparison of workloads, not a rate."
@@ -98,7 +100,8 @@ def online_spread(table: pd.DataFrame, case_labels: Mapping[str, str]) -> str:
     discussions = table[table["measure"] == "discussions"].set_index("case")
     parts = []
     for case, row in reads.iterrows():
-        text = f"**{case_labels[case]}**: {fmt.number(row['value'], row['qualifier'])} reads"
+        reads_text = fmt.number(row["value"], row["qualifier"])
+        text = f"**{fmt.md_escape(case_labels[case])}**: {reads_text} reads"
         if pd.notna(row["window_hours"]):
             text += (
                 f" within {fmt.number(row['window_hours'])} hours, that is "
@@ -124,10 +127,11 @@ def context(table: pd.DataFrame, source_labels: Mapping[str, str]) -> str:
     heads = {"primary": "**At the press conference**", "secondary": "**In later releases**"}
     lines = []
     for role, rows in table.groupby("source_role", sort=False):
-        lines.append(f"{heads.get(role, role)}:\n")
+        lines.append(f"{heads.get(role) or fmt.md_escape(role)}:\n")
         for row in rows.itertuples():
+            measure = fmt.md_escape(row.measure_label.lower())
             lines.append(
-                f"- {fmt.number(row.value, row.qualifier)} {row.measure_label.lower()}, "
+                f"- {fmt.number(row.value, row.qualifier)} {measure}, "
                 f"{row.period} ({fmt.md_escape(source_labels.get(row.source_id, row.source_id))})"
             )
         lines.append("")
@@ -140,10 +144,20 @@ def figure_list(figures: pd.DataFrame) -> str:
     for f in figures.sort_values("quote_start", kind="stable").itertuples():
         line = (
             f"- **{fmt.md_escape(f.figure_id)}**: printed {fmt.md_escape(f.raw)}, read as "
-            f"{fmt.number(f.value, f.qualifier)} {f.unit}; “{fmt.md_escape(f.quote)}” "
+            f"{fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}; "
+            f"“{fmt.md_escape(f.quote)}” "
             f"(characters {f.quote_start} to {f.quote_end})"
         )
         if pd.notna(f.repeats):
             line += f"; repeats {fmt.md_escape(f.repeats)}"
         lines.append(f"{line}. {fmt.md_escape(f.corroboration_note or '')}".rstrip())
     return "\n".join(lines)
+
+
+def figures_by_source(figures: pd.DataFrame) -> str:
+    """The appendix's figures, one section per source headed by its id (escaped like
+    any text from the data: the id comes from a folder name)."""
+    return "\n\n".join(
+        f"### {fmt.md_escape(source_id)}\n\n{figure_list(rows)}"
+        for source_id, rows in figures.groupby("source_id", sort=True)
+    )
