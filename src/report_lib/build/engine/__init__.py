@@ -55,8 +55,14 @@ def start_zygote(cwd: Path, stack: contextlib.ExitStack) -> str:
             f"--fd={listener.fileno()}",
             f"--parent={os.getpid()}",
         ]
+        # os.environ, as jupyter_client passes it to kernels: the C-level environment
+        # can hold more (readline, for one, sets LINES and COLUMNS there).
         process = subprocess.Popen(
-            argv, cwd=cwd, pass_fds=[listener.fileno()], stdin=subprocess.DEVNULL
+            argv,
+            cwd=cwd,
+            env=dict(os.environ),
+            pass_fds=[listener.fileno()],
+            stdin=subprocess.DEVNULL,
         )
     stack.callback(_stop, process)
     return address
