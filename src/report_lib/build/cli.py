@@ -131,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     publish.set_defaults(run=_publish)
     bench = commands.add_parser("bench", help="time the build against the naive baseline")
     bench.add_argument("--out", type=Path, default=paths.OUTPUTS, help="where bench.json goes")
-    bench.add_argument("--scales", default="10,50,100", help="report counts for the scale series")
+    bench.add_argument("--scales", default="10,100,300", help="report counts for the scale series")
     bench.set_defaults(run=_bench)
     doctor = commands.add_parser("doctor", help="check the browser, poppler and CJK fonts")
     doctor.add_argument("--missing", action="store_true", help="print missing Debian packages")
