@@ -14,6 +14,7 @@ override PUBLISH_DIR := $(value PUBLISH_DIR)
 export PUBLISH_DIR
 JOBS ?=
 SHOW_CODE ?=
+ENGINE ?=
 
 SHELL := /bin/bash
 # This machine's pip configuration names local index folders that may not exist; pip
@@ -70,7 +71,7 @@ $(DATA_STAMP): $(DATA_INPUTS) | $(STAMP)
 	@touch $@
 
 report: $(SYSTEM_STAMP) $(DATA_STAMP) ## Build every report (executed notebooks, HTML, PDF, index) in outputs/
-	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS)) $(if $(SHOW_CODE),--show-code)
+	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS)) $(if $(SHOW_CODE),--show-code) $(if $(ENGINE),--engine $(ENGINE))
 
 test: $(SYSTEM_STAMP) ## Run the whole test suite (lint and format checks included)
 	$(BIN)/pytest

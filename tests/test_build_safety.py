@@ -185,18 +185,18 @@ def test_a_killed_build_is_never_published_and_the_next_repairs_it(
 def test_workers_fork_before_the_browser_starts(project_copy, monkeypatch):
     _touch_notebook(project_copy, "crime_profile.ipynb")
     events: list[tuple[str, int]] = []
-    real_start, real_enter = execute.start, browser.PdfPrinter.__enter__
+    real_start, real_enter = execute.start, browser.ParallelPrinter.__enter__
 
-    def start(jobs, workers, stack):
+    def start(*args, **kwargs):
         events.append(("fork", threading.active_count()))
-        return real_start(jobs, workers, stack)
+        return real_start(*args, **kwargs)
 
     def enter(self):
         events.append(("browser", threading.active_count()))
         return real_enter(self)
 
     monkeypatch.setattr("report_lib.build.orchestrate.start", start)
-    monkeypatch.setattr(browser.PdfPrinter, "__enter__", enter)
+    monkeypatch.setattr(browser.ParallelPrinter, "__enter__", enter)
     assert build(project_copy, jobs=2) == 0
     assert [name for name, _ in events] == ["fork", "browser"]
     assert events[0][1] == 1, "a thread was alive when the workers were forked"
@@ -208,7 +208,7 @@ def test_a_browser_that_does_not_print_leaves_nothing_up_to_date(project_copy, m
     monkeypatch.setenv(browser.CHROMIUM_ENV, "/bin/true")
     assert main(["build"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "browser did not start" in err
+    assert err.count("\n") == 1 and "the browser did not" in err
     assert read_manifest(project_copy)["status"] == BUILDING
     monkeypatch.delenv(browser.CHROMIUM_ENV)
     assert main(["build"]) == 0

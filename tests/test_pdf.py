@@ -15,9 +15,9 @@ from conftest import poppler_text
 from test_render import CASES, CHINESE, TITLE, build_report_notebook
 
 from report_lib.render import browser
-from report_lib.render.browser import BrowserNotFound, PdfPrinter, find_chromium
+from report_lib.render.browser import BrowserNotFound, ParallelPrinter, PdfPrinter, find_chromium
 from report_lib.render.html import render_html
-from report_lib.render.pdf import ReportPDFExporter
+from report_lib.render.pdf import EPOCH, ReportPDFExporter, fix_pdf_dates
 
 A4_POINTS = (595.28, 841.89)
 
@@ -159,3 +159,26 @@ def test_find_chromium_none_installed(monkeypatch, tmp_path):
 def test_sandbox_disabled_only_for_root(monkeypatch, euid, sandboxed):
     monkeypatch.setattr(os, "geteuid", lambda: euid)
     assert ("--no-sandbox" not in browser.launch_args()) is sandboxed
+
+
+def test_pages_printed_at_once_are_those_printed_one_by_one(printer, notebook, chromium):
+    """One browser, three pages printing together: each PDF is the one the one-page
+    printer makes (Chromium's dates replaced, as every build does)."""
+    html = render_html(notebook)
+    pages = [html.replace("</body>", f"<p>page {n}</p></body>") for n in range(3)]
+    alone = [fix_pdf_dates(printer.print_pdf(page), EPOCH) for page in pages]
+    with ParallelPrinter(pages=3, executable=chromium) as parallel:
+        futures = [parallel.submit(page) for page in pages]
+        together = [fix_pdf_dates(future.result(timeout=120), EPOCH) for future in futures]
+    assert together == alone
+    assert len(set(together)) == 3
+
+
+def test_a_browser_that_cannot_start_fails_each_print(tmp_path):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    with ParallelPrinter(pages=2, executable=fake) as parallel:
+        future = parallel.submit("<p>never printed</p>")
+        with pytest.raises(Exception, match=r"(?i)browser|launch|closed"):
+            future.result(timeout=120)

@@ -5,12 +5,15 @@ build with nothing to do starts fast."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from report_lib import paths
 from report_lib.build import lock
+from report_lib.build.engine import DEFAULT as DEFAULT_ENGINE
+from report_lib.build.engine import ENGINES
 from report_lib.errors import DataError
 
 EXIT_BAD_INPUT = 2
@@ -35,9 +38,21 @@ def _build(args: argparse.Namespace) -> int:
     from report_lib.paths import Layout
 
     layout = Layout(Path.cwd(), args.out)
-    return build(
-        layout, jobs=args.jobs, only=args.only or None, show_code=args.show_code, wait_s=args.wait
+    stats: list[dict] | None = [] if args.timings else None
+    status = build(
+        layout,
+        jobs=args.jobs,
+        only=args.only or None,
+        show_code=args.show_code,
+        stats=stats,
+        wait_s=args.wait,
+        engine=args.engine,
     )
+    if args.timings:
+        from report_lib import atomic
+
+        atomic.write_text(args.timings, json.dumps(stats, indent=1) + "\n")
+    return status
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -103,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=paths.OUTPUTS, help="output folder")
     build.add_argument("--jobs", type=int, default=None, help="reports run at once (cores)")
     build.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    build.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="how kernels start: forked by a warm zygote, or the standard kernel launch",
+    )
+    build.add_argument(
+        "--timings", type=Path, metavar="JSON", help="write each report's timings there"
+    )
     build.add_argument("only", nargs="*", help="report ids to build (default: all)")
     _wait_option(build)
     build.set_defaults(run=_build)
@@ -118,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     publish.set_defaults(run=_publish)
     bench = commands.add_parser("bench", help="time the build against the naive baseline")
     bench.add_argument("--out", type=Path, default=paths.OUTPUTS, help="where bench.json goes")
-    bench.add_argument("--scales", default="10,50,100", help="report counts for the scale series")
+    bench.add_argument("--scales", default="10,100,300", help="report counts for the scale series")
     bench.set_defaults(run=_bench)
     doctor = commands.add_parser("doctor", help="check the browser, poppler, CJK fonts and nginx")
     doctor.add_argument("--missing", action="store_true", help="print missing Debian packages")

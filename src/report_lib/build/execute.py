@@ -1,5 +1,6 @@
 """Running report notebooks with papermill, in worker processes: one kernel each,
-talking over Unix sockets, a failure reported rather than raised."""
+talking over Unix sockets, a failure reported rather than raised. The kernel comes from
+the build's zygote or from the standard launch (see report_lib.build.engine)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-KERNEL = "report-lib"
+from report_lib.build.engine import DEFAULT, ENGINES, KERNEL, start_zygote
+
+Then = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
 @contextlib.contextmanager
@@ -34,15 +37,21 @@ def _kernel_log(path: Path, quiet: bool):
             os.close(saved)
 
 
-def kernel_config(sockets: Path):
+def kernel_config(sockets: Path, zygote: str | None = None):
     """Kernels talk over Unix sockets: parallel kernels started over TCP can race for the
     same port, and ipykernel warns about plain TCP each time. A socket path may not be
-    longer than 107 bytes, so `sockets` should be a short temporary folder."""
+    longer than 107 bytes, so `sockets` should be a short temporary folder. With the
+    address of a `zygote`, the kernel is forked by it rather than launched."""
     from traitlets.config import Config
 
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(sockets / "k")
+    if zygote:
+        from report_lib.build.engine.provisioner import ZygoteKernelManager
+
+        config.NotebookClient.kernel_manager_class = ZygoteKernelManager
+        config.ZygoteKernelManager.zygote = zygote
     return config
 
 
@@ -62,7 +71,7 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     work.mkdir(parents=True)
     started = time.perf_counter()
     sockets = tempfile.TemporaryDirectory(prefix="rl-")
-    config = kernel_config(Path(sockets.name))
+    config = kernel_config(Path(sockets.name), job.get("zygote"))
     try:
         with sockets, _kernel_log(work / "kernel.log", quiet=not job["progress"]):
             papermill.execute_notebook(
@@ -83,6 +92,19 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     return {"id": job["id"], "ok": True, "seconds": time.perf_counter() - started}
 
 
+def _run(job: dict[str, Any], then: Then | None) -> dict[str, Any]:
+    """Run one job, then `then(job, result)` in the same worker if it succeeded: its
+    keys are added to the result; a failure there is the report's failure."""
+    result = execute(job)
+    if result["ok"] and then is not None:
+        try:
+            result.update(then(job, result))
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            return {"id": job["id"], "ok": False, "error": f"after the run: {error}"}
+    return result
+
+
 def _die_with_parent() -> None:
     """Worker start-up: the kernel kills this worker when the build dies, even by kill -9
     (Linux's parent-death signal); its kernel, polling its parent, follows within a second."""
@@ -97,18 +119,29 @@ def _die_with_parent() -> None:
 
 
 def start(
-    jobs: list[dict[str, Any]], workers: int, stack: contextlib.ExitStack
+    jobs: list[dict[str, Any]],
+    workers: int,
+    stack: contextlib.ExitStack,
+    engine: str = DEFAULT,
+    then: Then | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Fork the workers and hand them every job now, then yield the results as the reports
-    finish, so that rendering one overlaps running the next. Call it before starting the
-    browser or any thread: a fork copies only the calling thread."""
+    """Start the zygote (engine 'zygote'), fork the workers and hand them every job now,
+    then yield the results as the reports finish, so that printing one overlaps running
+    the next. `then` runs in the worker after each successful run (a module-level
+    function: it is pickled by name). Call this before starting the browser or any
+    thread: a fork copies only the calling thread."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
+    if jobs and engine == "zygote":
+        zygote = start_zygote(Path(jobs[0]["cwd"]), stack)
+        jobs = [{**job, "zygote": zygote} for job in jobs]
     if workers <= 1 or len(jobs) <= 1:
-        return map(execute, jobs)
+        return (_run(job, then) for job in jobs)
     pool = stack.enter_context(
         ProcessPoolExecutor(
             max_workers=workers, mp_context=get_context("fork"), initializer=_die_with_parent
         )
     )
     stack.callback(pool.shutdown, wait=True, cancel_futures=True)
-    futures = [pool.submit(execute, job) for job in jobs]  # with fork, all workers start here
+    futures = [pool.submit(_run, job, then) for job in jobs]  # with fork, all workers start here
     return (future.result() for future in as_completed(futures))

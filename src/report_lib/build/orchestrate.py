@@ -1,6 +1,8 @@
-"""The build: run each report whose inputs changed (in parallel, with papermill), then
-render its HTML and PDF (one nbconvert exporter and one browser per build), the index
-and the manifest. A failed report keeps its previous outputs; nothing is half-written.
+"""The build: run each report whose inputs changed (in parallel, with papermill, each
+kernel forked by the build's zygote or launched the standard way), make its HTML pages
+in the same worker, print its PDF (one browser per build, several pages at once), then
+write the index and the manifest. A failed report keeps its previous outputs; nothing
+is half-written.
 
 One build at a time per checkout (a lock); every path written or deleted is proven to
 lie inside outputs/; the manifest is written after each report and says 'building'
@@ -15,11 +17,14 @@ import contextlib
 import os
 import shutil
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from report_lib import atomic, ids
-from report_lib.build import lock
+from report_lib.build import lock, pages
+from report_lib.build.engine import DEFAULT
 from report_lib.build.execute import start
 from report_lib.build.fingerprint import Keys, fingerprint, label, render_inputs, run_inputs
 from report_lib.build.manifest import (
@@ -37,7 +42,11 @@ from report_lib.errors import DataError
 from report_lib.paths import BUILD_LOCK, INDEX, MANIFEST, Layout, contained
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from nbformat import NotebookNode
+
+    from report_lib.render.browser import ParallelPrinter
 
 
 def _work_to_do(report: Report, entry: dict | None, keys: Keys, layout: Layout) -> str | None:
@@ -58,7 +67,7 @@ def _work_to_do(report: Report, entry: dict | None, keys: Keys, layout: Layout) 
     return None
 
 
-def _job(report: Report, layout: Layout) -> dict[str, Any]:
+def _job(report: Report, layout: Layout, render: dict[str, Any]) -> dict[str, Any]:
     work = contained(layout.out, layout.work.relative_to(layout.out) / report.id)
     relative = lambda p: os.path.relpath(p, layout.notebooks)  # noqa: E731
     paths = {
@@ -76,20 +85,35 @@ def _job(report: Report, layout: Layout) -> dict[str, Any]:
         "parameters": report.parameters,
         "cwd": str(layout.notebooks),
         "progress": sys.stderr.isatty(),
+        "render": {"report": report, "layout": layout, **render},
     }
 
 
-def _promote(report: Report, layout: Layout) -> NotebookNode:
-    """Move a freshly executed notebook and its tables from the work folder into out/."""
+def _pages_in_worker(job: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """In the worker, after a run: the notebook made ready for out/ and its pages made
+    beside it, so that the build only moves files and prints."""
     import nbformat
 
+    render = job["render"]
+    report, layout = render["report"], render["layout"]
+    executed = Path(job["output"])
+    nb = nbformat.read(executed, as_version=4)
+    pages.name_injected_cell(nb)
+    atomic.write_text(executed, nbformat.writes(nb) + "\n")
+    prov = provenance(report, layout, render["rev"], render["date"], executed.parent / "tables")
+    made = pages.make(nb, prov, render["show_code"])
+    pages.write(executed.parent, made)
+    return {"pdf_date": made.pdf_date, "html_s": made.seconds}
+
+
+def _promote(report: Report, layout: Layout) -> None:
+    """Move a freshly executed notebook and its tables from the work folder into out/."""
     work = layout.work / report.id
-    nb = nbformat.read(work / f"{report.id}.ipynb", as_version=4)
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = "injected-parameters"  # papermill draws a random id for it
     outputs = outputs_of(report)
-    atomic.write_text(contained(layout.out, outputs["notebook"]), nbformat.writes(nb) + "\n")
+    notebook = contained(layout.out, outputs["notebook"])
+    notebook.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(work / f"{report.id}.ipynb", notebook)
+    os.utime(notebook)  # newer than its HTML until that is written
     tables = contained(layout.out, outputs["tables"])
     staged = work / "tables"
     staged.mkdir(exist_ok=True)
@@ -100,35 +124,58 @@ def _promote(report: Report, layout: Layout) -> NotebookNode:
         tables.rename(old)
     staged.rename(tables)
     shutil.rmtree(old, ignore_errors=True)
-    return nb
 
 
-def _set_aside(path: Path) -> Path:
-    """Where the previous tables wait while the new ones are moved in."""
-    return path.with_name(f".{path.name}.old")
+class _Printing:
+    """Reports whose PDF is printing; each is installed (PDF, then HTML, then its
+    manifest entry) once printed, in the order they finish."""
+
+    def __init__(self, printer: ParallelPrinter) -> None:
+        self.printer = printer
+        self.pending: list[tuple[Report, pages.Pages, Future[bytes], str]] = []
+        self.started: dict[str, float] = {}
+
+    def submit(self, report: Report, made: pages.Pages, ran: str) -> None:
+        self.started[report.id] = time.perf_counter()
+        self.pending.append((report, made, self.printer.submit(made.printed), ran))
+
+    def done(self, wait: bool = False) -> Iterator[tuple[Report, pages.Pages, bytes, str]]:
+        """The printed reports (all of them, with `wait`) as (report, pages, pdf, ran);
+        `started` says when each was handed to the printer."""
+        from concurrent.futures import FIRST_COMPLETED
+        from concurrent.futures import wait as wait_for
+
+        while self.pending:
+            futures = [future for _, _, future, _ in self.pending]
+            timeout = None if wait else 0
+            finished, _ = wait_for(futures, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not finished:
+                return
+            for item in [p for p in self.pending if p[2] in finished]:
+                self.pending.remove(item)
+                report, made, future, ran = item
+                yield report, made, _printed(future), ran
 
 
-def _render(
-    report: Report, layout: Layout, nb: NotebookNode, prov: dict, pdf_exporter, show_code: bool
-) -> dict[str, float]:
-    """Write the report's HTML and PDF; returns the seconds spent on each."""
-    import time
+def _printed(future: Future[bytes]) -> bytes:
+    try:
+        return future.result()
+    except Exception as exc:
+        message = f"the browser did not print: {exc}".splitlines()[0]
+        raise DataError("chromium", message) from None
 
-    from report_lib.render.html import render_html
 
-    nb.metadata["report_lib"] = prov
-    started = time.perf_counter()
-    html = render_html(nb, show_code=show_code)
-    rendered = time.perf_counter()
-    pdf, _ = pdf_exporter.from_notebook_node(nb)
-    printed = time.perf_counter()
+def _install(report: Report, layout: Layout, made: pages.Pages, pdf: bytes) -> None:
+    """Write the report's PDF, then its HTML page: an HTML older than its notebook
+    means a render that never finished."""
+    from report_lib.render.pdf import fix_pdf_dates
+
     outputs = outputs_of(report)
-    atomic.write_bytes(contained(layout.out, outputs["pdf"]), pdf)
-    atomic.write_text(contained(layout.out, outputs["html"]), html)
-    html_path = layout.out / outputs["html"]
+    atomic.write_bytes(contained(layout.out, outputs["pdf"]), fix_pdf_dates(pdf, made.pdf_date))
+    html_path = contained(layout.out, outputs["html"])
+    atomic.write_text(html_path, made.html)
     if html_path.stat().st_mtime < (layout.out / outputs["notebook"]).stat().st_mtime:
         os.utime(html_path)  # unchanged bytes, but rendered from this notebook
-    return {"html_s": rendered - started, "pdf_s": printed - rendered}
 
 
 def _executed(report: Report, layout: Layout) -> NotebookNode:
@@ -166,16 +213,15 @@ def _check_all(reports: list[Report], layout: Layout, browser: bool) -> None:
         check_parameters(layout.report_list, report, declared, codes)
 
 
-def _pdf_exporter(stack: contextlib.ExitStack):
-    """One browser for the whole build, closed with it."""
-    from report_lib.render.browser import PdfPrinter
-    from report_lib.render.pdf import ReportPDFExporter
+def _printer(stack: contextlib.ExitStack, workers: int) -> ParallelPrinter:
+    """One browser for the whole build, closed with it, printing as many pages at once
+    as there are cores. Started after the workers are forked: it runs a thread."""
+    from report_lib.render.browser import BrowserNotFound, ParallelPrinter
 
     try:
-        printer = stack.enter_context(PdfPrinter())
-    except Exception as exc:
-        raise DataError("chromium", f"the browser did not start: {exc}".splitlines()[0]) from None
-    return ReportPDFExporter(printer=printer)
+        return stack.enter_context(ParallelPrinter(pages=os.cpu_count() or workers))
+    except BrowserNotFound as exc:
+        raise DataError("chromium", str(exc)) from None
 
 
 def _entry(report: Report, keys: Keys, prov: dict, rev: str, layout: Layout) -> dict[str, Any]:
@@ -207,6 +253,11 @@ def _stale(layout: Layout, reports: list[Report], recorded: list[dict]) -> list[
     if layout.failed.is_dir():
         stale += [p for p in layout.failed.glob("*.ipynb") if p.stem in listed]
     return [p for p in stale if p.exists() or p.is_symlink()]
+
+
+def _set_aside(path: Path) -> Path:
+    """Where the previous tables wait while the new ones are moved in."""
+    return path.with_name(f".{path.name}.old")
 
 
 def _check_paths(layout: Layout, reports: list[Report], stale: list[Path]) -> None:
@@ -256,11 +307,14 @@ def build(
     show_code: bool = False,
     stats: list[dict] | None = None,
     wait_s: float = lock.DEFAULT_WAIT_S,
+    engine: str = DEFAULT,
 ) -> int:
     """Bring outputs/ up to date; returns the exit status. `show_code` keeps the code
-    cells in the HTML (never in the PDF); `stats` receives each report's timings."""
+    cells in the HTML (never in the PDF); `stats` receives each report's timings;
+    `engine` says how kernels start (report_lib.build.engine): it is in no fingerprint,
+    since both engines give the same notebooks."""
     with lock.held(layout.root / BUILD_LOCK, "report", wait_s):
-        return _build(layout, jobs, only, show_code, stats)
+        return _build(layout, jobs, only, show_code, stats, engine)
 
 
 def _build(
@@ -269,6 +323,7 @@ def _build(
     only: list[str] | None,
     show_code: bool,
     stats: list[dict] | None,
+    engine: str,
 ) -> int:
     reports = load_reports(layout.report_list)
     _check_only(only, reports, layout)
@@ -302,27 +357,30 @@ def _build(
     write_manifest(layout, {**record, "reports": kept})  # before any output changes
     by_id = {r.id: r for r in to_run}
     failed: set[str] = set()
+    render = {"rev": rev, "date": date, "show_code": show_code}
     with contextlib.ExitStack() as stack:
-        finished = start([_job(r, layout) for r in to_run], workers, stack)  # fork first
-        exporter = None
+        run_jobs = [_job(r, layout, render) for r in to_run]
+        finished = start(run_jobs, workers, stack, engine, then=_pages_in_worker)  # fork first
+        printing = _Printing(_printer(stack, workers))
 
-        def install(report: Report, nb: NotebookNode, ran: str) -> None:
-            nonlocal exporter
-            exporter = exporter or _pdf_exporter(stack)
+        def install(report: Report, made: pages.Pages, pdf: bytes, ran: str) -> None:
+            pdf_s = time.perf_counter() - printing.started[report.id]
+            _install(report, layout, made, pdf)
             prov = provenance(report, layout, rev, date)
-            timings = _render(report, layout, nb, prov, exporter, show_code)
             previous[report.id] = _entry(report, keys[report.id], prov, rev, layout)
             done = [previous[r.id] for r in reports if r.id in previous]
             write_manifest(layout, {**record, "reports": done})
-            print(
-                f"  ok {report.id:<28} {ran}, "
-                f"html {timings['html_s']:4.1f} s, pdf {timings['pdf_s']:4.1f} s"
-            )
+            print(f"  ok {report.id:<28} {ran}, html {made.seconds:4.1f} s, pdf {pdf_s:4.1f} s")
             if stats is not None:
-                stats.append({"id": report.id, **timings})
+                times = {"html_s": made.seconds, "pdf_s": pdf_s, **timings.get(report.id, {})}
+                stats.append({"id": report.id, **times})
 
+        timings: dict[str, dict[str, float]] = {}
         for report in to_render:
-            install(report, _executed(report, layout), "rendered only")
+            made = pages.make(
+                _executed(report, layout), provenance(report, layout, rev, date), show_code
+            )
+            printing.submit(report, made, "rendered only")
         for result in finished:
             report = by_id[result["id"]]
             if not result["ok"]:
@@ -333,9 +391,14 @@ def _build(
                     file=sys.stderr,
                 )
                 continue
-            install(report, _promote(report, layout), f"run {result['seconds']:5.1f} s")
-            if stats is not None:
-                stats[-1]["run_s"] = result["seconds"]
+            _promote(report, layout)
+            made = pages.read(layout.work / report.id, result["pdf_date"], result["html_s"])
+            timings[report.id] = {"run_s": result["seconds"]}
+            printing.submit(report, made, f"run {result['seconds']:5.1f} s")
+            for printed in printing.done():
+                install(*printed)
+        for printed in printing.done(wait=True):
+            install(*printed)
     shutil.rmtree(layout.work, ignore_errors=True)
     entries = [previous[r.id] for r in reports if r.id in previous]
     _prune(layout, _stale(layout, reports, manifest["reports"]), failed)

@@ -49,10 +49,13 @@ def _charted_sources(tables: Path) -> set[str]:
     return used
 
 
-def provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str, Any]:
+def provenance(
+    report: Report, layout: Layout, rev: str, date: str, tables: Path | None = None
+) -> dict[str, Any]:
     """What the report's header and footer say of where it comes from: its sources (the
-    primary ones, and the others its charts drew on, or all of its roles if none did)."""
-    charted = _charted_sources(layout.out / outputs_of(report)["tables"])
+    primary ones, and the others its charts drew on, or all of its roles if none did).
+    `tables`: where its chart tables are, if not yet in out/ (a worker's work folder)."""
+    charted = _charted_sources(tables or layout.out / outputs_of(report)["tables"])
     with (layout.processed / "sources.csv").open(encoding="utf-8") as handle:
         sources = [
             {

@@ -1,13 +1,22 @@
-"""Find the system Chromium and print HTML pages to PDF with it, one browser per build."""
+"""Find the system Chromium and print HTML pages to PDF with it, one browser per build:
+one page at a time (PdfPrinter, playwright's sync API) or several at once
+(ParallelPrinter, its async API in a thread of its own)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+from playwright.async_api import Browser as AsyncBrowser
+from playwright.async_api import Route as AsyncRoute
+from playwright.async_api import async_playwright
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
 from report_lib import atomic
@@ -133,17 +142,20 @@ class PdfPrinter:
         return pdf
 
 
+PDF_OPTIONS: dict[str, Any] = {
+    "format": "A4",
+    "print_background": True,
+    "display_header_footer": True,
+    "header_template": "<span></span>",
+    "footer_template": FOOTER_TEMPLATE,
+    "margin": PAGE_MARGINS,
+}
+
+
 def _print_page(page: Page, html: str) -> bytes:
     page.route("**/*", _block)
     page.set_content(html, wait_until="load")
-    return page.pdf(
-        format="A4",
-        print_background=True,
-        display_header_footer=True,
-        header_template="<span></span>",
-        footer_template=FOOTER_TEMPLATE,
-        margin=PAGE_MARGINS,
-    )
+    return page.pdf(**PDF_OPTIONS)
 
 
 def _block(route: Route) -> None:
@@ -152,3 +164,92 @@ def _block(route: Route) -> None:
     # everything that does arrive here is a real fetch.
     log.warning("blocked request from report page: %s", route.request.url)
     route.abort()
+
+
+async def _block_async(route: AsyncRoute) -> None:
+    log.warning("blocked request from report page: %s", route.request.url)
+    await route.abort()
+
+
+class ParallelPrinter:
+    """One Chromium printing up to `pages` pages at once (each in a context of its own),
+    the same A4 pages as PdfPrinter. Playwright's async API runs in a thread of its own,
+    so the caller goes on while pages print; `submit` returns a future of the PDF bytes.
+
+    The browser starts in the background on entering: start the thread after any fork
+    (a fork copies only the calling thread). A browser that fails to start fails every
+    future with the reason."""
+
+    def __init__(self, pages: int, executable: Path | None = None) -> None:
+        self.pages = max(1, pages)
+        self.executable = executable
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="pdf-printer")
+        self._opened: Future[AsyncBrowser] | None = None
+        self._playwright: Any = None
+        self._semaphore: asyncio.Semaphore | None = None
+
+    def __enter__(self) -> ParallelPrinter:
+        try:
+            executable = self.executable or find_chromium()
+        except BrowserNotFound:
+            self._loop.close()
+            raise
+        self._thread.start()
+        self._opened = asyncio.run_coroutine_threadsafe(self._open(executable), self._loop)
+        return self
+
+    async def _open(self, executable: Path) -> AsyncBrowser:
+        self._semaphore = asyncio.Semaphore(self.pages)
+        self._playwright = await async_playwright().start()
+        try:
+            return await self._playwright.chromium.launch(
+                executable_path=executable, args=launch_args()
+            )
+        except BaseException:
+            await self._playwright.stop()
+            self._playwright = None
+            raise
+
+    def submit(self, html: str) -> Future[bytes]:
+        """Print a self-contained page as A4, in the background."""
+        if self._opened is None:
+            raise RuntimeError("ParallelPrinter is not open: use it as a context manager")
+        return asyncio.run_coroutine_threadsafe(self._print(html), self._loop)
+
+    async def _print(self, html: str) -> bytes:
+        assert self._opened is not None and self._semaphore is not None
+        browser = await asyncio.wrap_future(self._opened)
+        async with self._semaphore:
+            page = await browser.new_page()
+            try:
+                await page.route("**/*", _block_async)
+                await page.set_content(html, wait_until="load")
+                return await page.pdf(**PDF_OPTIONS)
+            finally:
+                await page.close()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._opened is not None:
+            asyncio.run_coroutine_threadsafe(self._close(), self._loop).result()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+    async def _close(self) -> None:
+        assert self._opened is not None
+        try:
+            browser = await asyncio.wrap_future(self._opened)
+        except BaseException:
+            browser = None  # it never started: nothing to close
+        try:
+            if browser is not None:
+                await browser.close()
+        finally:
+            if self._playwright is not None:
+                await self._playwright.stop()

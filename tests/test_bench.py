@@ -1,0 +1,68 @@
+"""The benchmark's own code on tiny inputs: the floor runs a report's code, the memory
+sampler sees every process of a tree at its peak and names its role, the report reads
+its results. The benchmark itself is `make bench`, never a timed test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from report_lib.build import bench
+
+ROOT = Path(__file__).resolve().parents[1]
+GROW_MB = 64
+
+
+def test_the_floor_runs_each_report_s_code(tmp_path):
+    layout = bench._copy_project(ROOT, tmp_path / "p", only=["appendix", "overview"])
+    floor = bench.floor(layout)
+    assert floor["seconds"] > floor["imports_s"] > 0 and floor["per_report_s"] > 0
+    assert list((tmp_path / "p" / "floor" / "overview").glob("*.csv")), "charts were made"
+
+
+def test_memory_is_sampled_per_process_at_its_peak(tmp_path):
+    """A parent whose short-lived child grows by GROW_MB, then frees it: the child is
+    counted at its peak, as a process of its own, apart from its parent."""
+    child = (
+        f"import time; b = bytearray({GROW_MB} << 20); b[::4096] = b'x' * len(b[::4096]); "
+        "del b; time.sleep(1)"
+    )
+    parent = (
+        "import subprocess, sys, time\n"
+        "time.sleep(0.3)\n"
+        f"subprocess.run([sys.executable, '-c', {child!r}, 'child'], check=True)\n"
+        "time.sleep(0.3)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", parent])
+    with bench.Memory(process.pid) as memory:
+        process.wait()
+    roles = memory.by_role()
+    assert roles["build"]["processes"] == 1
+    (other,) = [r for name, r in roles.items() if name.startswith("other")]
+    assert other["processes"] == 1 and other["peak_rss_mb"] > GROW_MB
+    assert roles["build"]["peak_rss_mb"] < GROW_MB
+
+
+def test_the_report_names_the_four_ways_and_the_scale_series():
+    scale = {"seconds": 20.0, "per_report_s": 2.0, "memory": {"build": {"peak_rss_mb": 80}}}
+    results = {
+        "reports": 7,
+        "cpus": 2,
+        "load_before": (0.1, 0, 0),
+        "load_after": (0.2, 0, 0),
+        "naive_s": 40.0,
+        "kernel_build_s": 12.0,
+        "zygote_build_s": 8.0,
+        "floor_s": 4.0,
+        "noop_s": 0.2,
+        "touch_one_s": 3.0,
+        "floor": {"imports_s": 0.8, "per_report_s": 0.44},
+        "kernel_start": {"kernel_s": 1.07, "zygote_s": 0.42},
+        "scale": [{**scale, "reports": 10}, {**scale, "reports": 20, "marginal_s": 1.0}],
+    }
+    for key in ("kernel_build_s", "zygote_build_s", "floor_s"):
+        results[key.replace("_s", "_ratio")] = results[key] / results["naive_s"]
+    text = bench.report(results)
+    assert "(0.30)" in text and "(0.20)" in text and "(0.10)" in text
+    assert "marginal 1.00 s" in text and "build 80" in text

@@ -1,0 +1,214 @@
+"""The zygote engine against the standard kernel launch: the same outputs for every
+kind of output and every failure, kernels that import on demand, one-line failures
+when a kernel or the zygote dies, and no process left behind.
+
+Every report of the project is compared under both engines by
+test_build.py::test_two_clean_builds_one_per_engine_are_identical."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from report_lib.build.engine import start_zygote
+from report_lib.build.engine.zygote import INLINE_BACKEND, _check
+from report_lib.build.execute import execute
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
+SETTLE_S = 5.0  # a kernel polls its parent about once a second
+
+
+def _job(name: str, folder: Path, parameters: dict | None = None, zygote: str | None = None):
+    job = {
+        "id": name.replace("_", "-"),
+        "input": str(FIXTURES / f"{name}.ipynb"),
+        "output": str(folder / "work" / f"{name}.ipynb"),
+        "paths": {},
+        "parameters": parameters or {},
+        "cwd": str(folder),
+        "progress": False,
+    }
+    return {**job, "zygote": zygote} if zygote else job
+
+
+def _outputs(path: Path) -> list:
+    nb = nbformat.read(path, as_version=4)
+    return [(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
+
+
+def _descendants() -> set[int]:
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+def _left_behind(before: set[int]) -> list[str]:
+    """Processes started by the test that are still alive after a few seconds."""
+    deadline = time.monotonic() + SETTLE_S
+    while True:
+        alive = []
+        for pid in _descendants() - before:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process = psutil.Process(pid)
+                if process.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(" ".join(process.cmdline()[:4]))
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "extra_module.py").write_text("VALUE = 'imported on demand'\n")
+    return tmp_path
+
+
+@contextlib.contextmanager
+def _zygote(folder: Path):
+    """A zygote as a build starts it; no process outlives it. Started inside the test:
+    the environment must not change between its start and a launch (pytest changes
+    PYTEST_CURRENT_TEST between a fixture's set-up and the test)."""
+    before = _descendants()
+    with contextlib.ExitStack() as stack:
+        yield start_zygote(folder, stack)
+    assert _left_behind(before) == []
+
+
+def _both(name: str, folder: Path, parameters: dict | None = None):
+    """The job's result and outputs under each engine."""
+    with _zygote(folder) as zygote:
+        return _run_both(name, folder, zygote, parameters)
+
+
+def _run_both(name: str, folder: Path, zygote: str, parameters: dict | None):
+    results = {}
+    for engine, address in (("kernel", None), ("zygote", zygote)):
+        job = _job(name, folder, parameters, address)
+        job["output"] = str(folder / engine / f"{name}.ipynb")
+        result = execute(job)
+        results[engine] = (result, _outputs(Path(job["output"])))
+    return results
+
+
+def test_every_kind_of_output_and_the_error_are_equal(folder):
+    results = _both("every_output", folder, {"label": "from the build"})
+    (kernel, kernel_outputs), (forked, forked_outputs) = results["kernel"], results["zygote"]
+    assert not kernel["ok"] and "ZeroDivisionError" in kernel["error"]
+    assert forked["error"] == kernel["error"]
+    assert forked_outputs == kernel_outputs
+    kinds = {o["output_type"] for _, outputs in kernel_outputs for o in outputs}
+    assert kinds == {"stream", "display_data", "execute_result", "error"}
+    images = [o for _, out in kernel_outputs for o in out if "image/png" in o.get("data", {})]
+    assert images, "a PNG output, compared byte for byte"
+    streams = [o["text"] for _, out in kernel_outputs for o in out if o.get("name") == "stdout"]
+    seen = json.loads(next(text for text in streams if '"argv0"' in text))
+    assert seen["argv0"] == "ipykernel_launcher.py" and seen["mplbackend"] == INLINE_BACKEND
+    assert seen["parent_pid_set"]
+
+
+def test_a_module_the_zygote_never_imported_is_imported_on_demand(folder):
+    results = _both("extra_import", folder)
+    for result, outputs in results.values():
+        assert result["ok"], result
+        assert outputs[1][1][0]["text"] == "imported before: False\nimported on demand\n"
+    assert results["zygote"][1] == results["kernel"][1]
+
+
+def test_a_kernel_that_dies_fails_its_report_in_one_line(folder):
+    results = _both("kernel_dies", folder)
+    (kernel, _), (forked, _) = results["kernel"], results["zygote"]
+    assert not kernel["ok"] and kernel["error"].startswith("DeadKernelError")
+    assert forked["error"] == kernel["error"] and "\n" not in forked["error"]
+    assert (folder / "zygote" / "kernel_dies.ipynb").is_file()  # kept for reading
+
+
+def test_a_zygote_that_dies_fails_its_reports_in_one_line(folder):
+    with _zygote(folder) as address:
+        dying = execute(_job("zygote_dies", folder, zygote=address))
+        after = execute(_job("extra_import", folder, zygote=address))
+    assert not dying["ok"] and dying["error"].startswith("DeadKernelError")
+    assert not after["ok"] and after["error"].startswith("ZygoteUnavailable")
+    assert "\n" not in dying["error"] + after["error"]
+
+
+def test_a_build_killed_takes_its_zygote_and_kernels_along(folder):
+    """kill -9 of the build: the zygote and the kernel it forked die with it."""
+    script = (
+        "import contextlib, sys\n"
+        "from pathlib import Path\n"
+        "from report_lib.build.engine import start_zygote\n"
+        "from report_lib.build.execute import execute\n"
+        "stack = contextlib.ExitStack()\n"
+        "address = start_zygote(Path(sys.argv[1]), stack)\n"
+        "execute(dict(id='s', input=sys.argv[2], output=sys.argv[3], paths={},\n"
+        "  parameters={'wait_s': 600.0}, cwd=sys.argv[1], progress=False, zygote=address))\n"
+    )
+    # The notebook kills its own parent, here the build's zygote: use a sleeping one.
+    sleeper = folder / "sleeper.ipynb"
+    nb = nbformat.read(FIXTURES / "zygote_dies.ipynb", as_version=4)
+    nb.cells[2].source = "import time\n\ntime.sleep(wait_s)"
+    nbformat.write(nb, sleeper)
+    build = subprocess.Popen(
+        [sys.executable, "-c", script, str(folder), str(sleeper), str(folder / "run" / "out.ipynb")]
+    )
+    deadline = time.monotonic() + 120
+    kernels: list[psutil.Process] = []
+    while not kernels and time.monotonic() < deadline:
+        time.sleep(0.2)
+        family = psutil.Process(build.pid).children(recursive=True)
+        zygotes = [p for p in family if "report_lib.build.engine.zygote" in p.cmdline()]
+        kernels = zygotes[0].children() if zygotes else []
+    assert kernels, "the zygote never forked a kernel"
+    build.kill()
+    build.wait()
+    _, alive = psutil.wait_procs(family, timeout=SETTLE_S)
+    assert not alive, [p.cmdline() for p in alive]
+
+
+def test_a_launch_the_zygote_could_not_reproduce_is_refused():
+    argv = ["python", "-m", "ipykernel_launcher", "-f", "k.json"]
+    environment = {"MPLBACKEND": INLINE_BACKEND, "HOME": "/root"}
+    fds = [0, 1, 2]
+    _check(
+        {"argv": argv, "env": {"HOME": "/root", "JPY_PARENT_PID": "1"}, "cwd": "/"},
+        fds,
+        environment,
+    )
+    with pytest.raises(ValueError, match="HOME"):
+        _check({"argv": argv, "env": {"HOME": "/tmp"}, "cwd": "/"}, fds, environment)
+    with pytest.raises(ValueError, match="MPLBACKEND"):
+        _check(
+            {"argv": argv, "env": {"HOME": "/root", "MPLBACKEND": "agg"}, "cwd": "/"},
+            fds,
+            environment,
+        )
+    with pytest.raises(ValueError, match="ipykernel_launcher"):
+        _check(
+            {"argv": ["python", "-m", "other"], "env": {"HOME": "/root"}, "cwd": "/"},
+            fds,
+            environment,
+        )
+    with pytest.raises(ValueError, match="streams"):
+        _check({"argv": argv, "env": {"HOME": "/root"}, "cwd": "/"}, [0], environment)
+
+
+def test_the_preload_imports_everything_and_leaves_no_shell_hook():
+    """Run in a fresh interpreter, as the zygote does: every import succeeds, no module
+    whose import depends on a running IPython shell is loaded, no thread is started."""
+    code = (
+        "from report_lib.build.engine.zygote import preload\n"
+        "failed, set_by_imports = preload()\n"
+        "print(failed)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
