@@ -51,8 +51,10 @@ def _charted_sources(tables: Path) -> set[str]:
 
 def provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str, Any]:
     """What the report's header and footer say of where it comes from: its sources (the
-    primary ones, and the others its charts drew on, or all of its roles if none did)."""
-    charted = _charted_sources(layout.out / outputs_of(report)["tables"])
+    release it is about, and those its charts drew on; all of them if it names none)."""
+    named = _charted_sources(layout.out / outputs_of(report)["tables"])
+    if isinstance(report.parameters.get("source"), str):
+        named.add(report.parameters["source"])
     with (layout.processed / "sources.csv").open(encoding="utf-8") as handle:
         sources = [
             {
@@ -60,12 +62,10 @@ def provenance(report: Report, layout: Layout, rev: str, date: str) -> dict[str,
                 "title": r["title"],
                 "publisher": r["publisher"],
                 "date": r["date"],
-                "role": r["role"],
                 "files": [{"name": r["file"], "sha256": r["sha256"]}],
             }
             for r in csv.DictReader(handle)
-            if r["role"] in report.roles
-            and (r["role"] == "primary" or not charted or r["source_id"] in charted)
+            if not named or r["source_id"] in named
         ]
     return {
         "title": report.title,

@@ -666,13 +666,18 @@ def per_year(value: float, start: pd.Timestamp, end: pd.Timestamp) -> float:
     return float(value) / (days / DAYS_PER_YEAR)
 
 
-def _per_year_text(rate: float, qualifier: str) -> str:
-    """A lower bound's rate is rounded down, never up, so that it stays true."""
+def _per_year_shown(rate: float, qualifier: str) -> tuple[float, int]:
+    """The rate as printed and its decimals: whole from 10 up; a lower bound's rate is
+    rounded down, never up, so that it stays true."""
     decimals = 0 if rate >= 10 else fmt.DECIMALS["ratio"]
+    scale = 10**decimals
     if qualifier == fmt.MORE_THAN:
-        shown = math.floor(rate * 10**decimals) / 10**decimals
-        return f"{fmt.number(shown, fmt.MORE_THAN, decimals)} a year"
-    return f"{fmt.number(rate, decimals=decimals)} a year"
+        return math.floor(rate * scale) / scale, decimals
+    return float(fmt.rounded(rate, decimals)), decimals
+
+
+def _per_year_text(shown: float, decimals: int, qualifier: str) -> str:
+    return f"{fmt.number(shown, qualifier, decimals)} a year"
 
 
 def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.DataFrame:
@@ -702,8 +707,13 @@ def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.
         per_year(v, s, e)
         for v, s, e in zip(table["value"], table["period_start"], table["period_end"], strict=True)
     ]
+    shown = [
+        _per_year_shown(r, q) for r, q in zip(table["per_year"], table["qualifier"], strict=True)
+    ]
+    table["per_year_shown"] = [value for value, _ in shown]
     table["per_year_text"] = [
-        _per_year_text(r, q) for r, q in zip(table["per_year"], table["qualifier"], strict=True)
+        _per_year_text(value, decimals, q)
+        for (value, decimals), q in zip(shown, table["qualifier"], strict=True)
     ]
     table["label"] = [
         f"{fmt.bound_label(int(v), q)} · {t}"
