@@ -129,6 +129,8 @@ def load_reports(
     if rules:
         data = read_data(processed or root / paths.PROCESSED, reference or root / paths.REFERENCE)
         listed += expand(path, rules, data)
+    order = {name: i for i, name in enumerate(document.get("groups", []))}
+    listed.sort(key=lambda report: order.get(report.group, len(order)))  # stable
     if not listed:
         raise DataError(
             path, "no reports: list some under 'reports' or add 'rules'", field="reports"

@@ -89,6 +89,7 @@ REPORTS: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["reports"],
     "properties": {
+        "groups": {"type": "array", "items": TEXT, "uniqueItems": True},
         "reports": {
             "type": "array",
             "items": {

@@ -777,7 +777,8 @@ def spans(
     _time_axis(axes[-1, 0], table)
     subject = labels[crime] if crime is not None else "; ".join(names.values())
     title = f"{subject}: each figure over its own period, never summed"
-    footer = "Sources: " + "; ".join(f"[{refs[s]}] {n}" for s, n in names.items()) + "."
+    cited = sorted(names, key=refs.get)
+    footer = "Sources: " + "; ".join(f"[{refs[s]}] {names[s]}" for s in cited) + "."
     _finish(fig, title, f"{footer} {_derivation_note(rows, labels)}".strip())
     described = [
         f"{row.row_label.rsplit(' [', 1)[0]}, scope {row.scope}, "

@@ -58,7 +58,9 @@ def period(figures: pd.DataFrame, source: str, labels: Mapping[str, str]) -> str
     text = f"The counts cover {'; '.join(parts)}."
     if rows["period_note"].notna().any():
         text += " The source states no end date; its date is used."
-    return f"{text} {derived(rows, labels)}".strip()
+    if note := derived(rows, labels):
+        text += f" {note} Shares, ratios and rankings below compare unequal periods."
+    return text
 
 
 def derived(rows: pd.DataFrame, labels: Mapping[str, str]) -> str:
@@ -71,9 +73,8 @@ def derived(rows: pd.DataFrame, labels: Mapping[str, str]) -> str:
             f"The source gives {labels[crime].lower()} counts from "
             f"{fmt.day(first['stated_start'])}, but the offence exists only from "
             f"{fmt.day(first['period_start'])}: its counts can cover at most "
-            f"{fmt.period(first['period_start'], first['period_end'])}, a shorter period than "
-            "any other crime's of the same release. This is an inference from the law, not a "
-            "statement of the source; shares, ratios and rankings below compare unequal periods."
+            f"{fmt.period(first['period_start'], first['period_end'])}. This is an inference "
+            "from the law, not a statement of the source."
         )
     return " ".join(sentences)
 
@@ -129,12 +130,17 @@ def crime_profile(crime: Mapping[str, str], in_context: pd.DataFrame) -> str:
     return text
 
 
-def over_time(table: pd.DataFrame, source_labels: Mapping[str, str]) -> str:
+def over_time(
+    table: pd.DataFrame,
+    source_labels: Mapping[str, str],
+    scope_labels: Mapping[str, str] | None = None,
+) -> str:
     """Each figure of a span chart with its effective period and rate per year, scope by
     scope and unit by unit: a list, never a sum or a series."""
     lines = []
     for (scope, unit), rows in table.groupby(["scope", "unit"], sort=False):
-        lines.append(f"**{fmt.md_escape(unit.capitalize())}, scope {fmt.md_escape(scope)}:**\n")
+        scope_name = (scope_labels or {}).get(scope, scope)
+        lines.append(f"**{fmt.md_escape(unit.capitalize())}, {fmt.md_escape(scope_name)}:**\n")
         for row in rows.itertuples():
             lines.append(
                 f"- {fmt.number(int(row.value), row.qualifier)} "

@@ -37,7 +37,8 @@ class Context:
     def case_labels(self) -> dict[str, str]:
         cases = self.reference.cases.rows
         return {
-            code: f"Case {row['number']}" if row["number"] else code for code, row in cases.items()
+            code: f"Case {row['number']}" if row["number"] else row["label"]
+            for code, row in cases.items()
         }
 
     @property
@@ -205,8 +206,10 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
         scope_labels=context.scope_labels,
         source_labels=context.source_labels,
     )
-    say(narrative.over_time(chart.table, context.source_labels))
+    say(narrative.over_time(chart.table, context.source_labels, context.scope_labels))
     show(chart, "spans", context)
+    if note := narrative.derived(counted, context.crime_labels):
+        say(note)
 
 
 def among_crimes(context: Context, crime: str) -> None:
