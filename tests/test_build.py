@@ -203,20 +203,20 @@ def test_a_rendering_change_renders_without_running(project_copy, capsys):
 
 def test_a_failing_cell_keeps_the_last_good_outputs(project_copy, capsys):
     broken = FIXTURES / "broken.ipynb"
-    target = project_copy.notebooks / "online_spread.ipynb"
-    html = project_copy.out / "online-spread.html"
+    target = project_copy.notebooks / "appendix.ipynb"  # a report without parameters
+    html = project_copy.out / "appendix.html"
     good = html.read_bytes()
     manifest_before = read_manifest(project_copy)
     shutil.copy(broken, target)
     assert build(project_copy) == 1
     err = capsys.readouterr().err
-    assert "online_spread.ipynb cell" in err and "ZeroDivisionError" in err
+    assert "appendix.ipynb cell" in err and "ZeroDivisionError" in err
     assert html.read_bytes() == good
-    assert (project_copy.out / "failed" / "online-spread.ipynb").is_file()
+    assert (project_copy.out / "failed" / "appendix.ipynb").is_file()
     manifest = read_manifest(project_copy)
     assert manifest["status"] == "failed"
-    online = [e for e in manifest["reports"] if e["id"] == "online-spread"]
-    assert online == [e for e in manifest_before["reports"] if e["id"] == "online-spread"]
+    appendix = [e for e in manifest["reports"] if e["id"] == "appendix"]
+    assert appendix == [e for e in manifest_before["reports"] if e["id"] == "appendix"]
 
 
 def test_the_manifest_records_inputs_and_parameters(built):

@@ -4,6 +4,7 @@ number typed by hand into prose, every report's parameters valid."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -102,3 +103,24 @@ def test_bad_parameters_are_refused_before_running(parameters, message):
         check_parameters(REPORTS, report, declared, _codes())
     assert "report profile-x" in str(caught.value) and message in str(caught.value)
     assert set(PATH_PARAMETERS) & set(declared)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("    group: Appendix\n", "    group: Appendix\n    group: Other\n", "given twice"),
+        ("  - for_each: release", "  - for_each: everything", "for_each"),
+        ("    parameters: {}\n", "    parameters: {}\n    roles: [primary]\n", "unknown key"),
+        ("  - id: appendix", "  - id: ../appendix", "not a valid id"),
+        ('    id: "release-{slug}"', '    id: "release-{slug}-{slug}-{slug}-{slug}"', "valid id"),
+    ],
+)
+def test_the_report_list_is_checked_with_its_schema(tmp_path, old, new, message):
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    path = tmp_path / "notebooks" / "reports.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_reports(path, ROOT / "data" / "processed", ROOT / "data" / "reference")
+    assert message in str(caught.value) and "reports.yml" in str(caught.value)
