@@ -492,6 +492,9 @@ def prosecuted_per_arrest(
         }
     )
     table["ratio"] = table["crime"].map(_per_arrest(rows))
+    periods = rows.drop_duplicates("crime").set_index("crime")
+    table["period_start"] = table["crime"].map(periods["period_start"])
+    table["period_end"] = table["crime"].map(periods["period_end"])
     decimals = fmt.DECIMALS["ratio"]
     table["label"] = [fmt.bound_label(r, fmt.EXACT, decimals) for r in table["ratio"]]
     if (table["ratio"] > 1).all():
@@ -508,7 +511,7 @@ def prosecuted_per_arrest(
         height=0.6,
         color=[style.crime_colour(c) for c in table["crime"]],
     )
-    ax.set_yticks(range(len(table)), table["crime_label"].tolist())
+    ax.set_yticks(range(len(table)), _tick_labels(table))
     ax.set_ylim(len(table) - 0.5, -0.5)
     _value_axis(
         ax,
