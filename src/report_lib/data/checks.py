@@ -3,6 +3,7 @@ stated twice agrees with itself. Each check returns rows for the data appendix."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def _quotes_of(rows: list[Row], source: Source) -> list[tuple[int, int, Row]] | 
 
 
 def coverage(
-    source: Source, figures: list[Figure], errors: Collector, failed: list[Row] = ()
+    source: Source, figures: list[Figure], errors: Collector, failed: Sequence[Row] = ()
 ) -> list[CheckResult]:
     """Every number in the document is a figure's raw string or excluded with a reason.
     The document is scanned once; defects go to `errors`. Numbers in the quotes of

@@ -493,6 +493,7 @@ def prosecuted_per_arrest(
     )
     table["ratio"] = table["crime"].map(_per_arrest(rows))
     periods = rows.drop_duplicates("crime").set_index("crime")
+    table.insert(0, "source_id", table["crime"].map(periods["source_id"]))
     table["period_start"] = table["crime"].map(periods["period_start"])
     table["period_end"] = table["crime"].map(periods["period_end"])
     decimals = fmt.DECIMALS["ratio"]
