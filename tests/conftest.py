@@ -13,6 +13,7 @@ from report_lib.render.browser import BrowserNotFound, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+FIXTURE = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture
@@ -36,6 +37,26 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(DATA, root / "data", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
     layout = Layout(root, root / "outputs")
+    assert build(layout) == 0
+    return layout
+
+
+@pytest.fixture(scope="session")
+def fixture_built(tmp_path_factory: pytest.TempPathFactory):
+    """The synthetic multi-release fixture (tests/fixtures/data) run through the data step
+    and built with the project's notebooks and the fixture's report list."""
+    from report_lib.build.orchestrate import build
+    from report_lib.data import dataset
+    from report_lib.paths import Layout
+
+    root = tmp_path_factory.mktemp("fixture")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    shutil.copy(FIXTURE / "reports.yml", root / "notebooks" / "reports.yml")
+    shutil.copytree(FIXTURE / "data", root / "data")
+    shutil.copy(ROOT / "requirements.lock", root / "requirements.lock")
+    layout = Layout(root, root / "outputs")
+    paths = dataset.Paths(layout.raw, layout.reference, layout.corrections)
+    dataset.write(dataset.build(paths), layout.processed)
     assert build(layout) == 0
     return layout
 

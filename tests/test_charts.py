@@ -34,24 +34,24 @@ SPP_LABEL = "SPP press conference, 21 Feb 2022 (China News Service English repor
 ID, PI, HM = "insult_defamation", "personal_information", "heroes_martyrs"
 ARR, PRO = "arrests_approved", "persons_prosecuted"
 CONF = ("2019-01-01", "2022-02-21")  # the press conference's period
-# (source_id, role, measure, crime, case, value, qualifier, unit, start, end)
+# (source_id, measure, crime, case, value, qualifier, unit, start, end)
 FIGURES = [
-    (SPP, "primary", ARR, ID, None, 168, "exact", "persons", *CONF),
-    (SPP, "primary", ARR, PI, None, 12410, "exact", "persons", *CONF),
-    (SPP, "primary", ARR, HM, None, 12, "exact", "persons", *CONF),
-    (SPP, "primary", PRO, ID, None, 213, "exact", "persons", *CONF),
-    (SPP, "primary", PRO, PI, None, 21923, "exact", "persons", *CONF),
-    (SPP, "primary", PRO, HM, None, 15, "exact", "persons", *CONF),
-    (SPP, "primary", "reads", HM, "gc136", 130000, "more_than", "reads", *CONF),
-    (SPP, "primary", "reach_window", HM, "gc136", 5, "exact", "hours", *CONF),
-    (SPP, "primary", "reads", ID, "gc137", 470000000, "exact", "reads", *CONF),
-    (SPP, "primary", "discussions", ID, "gc137", 58000, "exact", "person-times", *CONF),
-    (CNS, "secondary", PRO, PI, None, 6000, "more_than", "persons", "2020-01-01", "2020-12-31"),
-    (CNS, "secondary", PRO, PI, None, 9800, "more_than", "persons", "2021-01-01", "2021-12-31"),
-    (CNS, "secondary", PRO, PI, None, 9300, "more_than", "persons", "2022-01-01", "2022-12-31"),
-    (PAPER, "secondary", ARR, PI, None, 13000, "more_than", "persons", "2019-01-01", "2022-10-31"),
-    (PAPER, "secondary", PRO, PI, None, 28000, "more_than", "persons", "2019-01-01", "2022-10-31"),
-    (DAILY, "secondary", PRO, ID, None, 39, "exact", "persons", "2023-01-01", "2023-11-30"),
+    (SPP, ARR, ID, None, 168, "exact", "persons", *CONF),
+    (SPP, ARR, PI, None, 12410, "exact", "persons", *CONF),
+    (SPP, ARR, HM, None, 12, "exact", "persons", *CONF),
+    (SPP, PRO, ID, None, 213, "exact", "persons", *CONF),
+    (SPP, PRO, PI, None, 21923, "exact", "persons", *CONF),
+    (SPP, PRO, HM, None, 15, "exact", "persons", *CONF),
+    (SPP, "reads", HM, "gc136", 130000, "more_than", "reads", *CONF),
+    (SPP, "reach_window", HM, "gc136", 5, "exact", "hours", *CONF),
+    (SPP, "reads", ID, "gc137", 470000000, "exact", "reads", *CONF),
+    (SPP, "discussions", ID, "gc137", 58000, "exact", "person-times", *CONF),
+    (CNS, PRO, PI, None, 6000, "more_than", "persons", "2020-01-01", "2020-12-31"),
+    (CNS, PRO, PI, None, 9800, "more_than", "persons", "2021-01-01", "2021-12-31"),
+    (CNS, PRO, PI, None, 9300, "more_than", "persons", "2022-01-01", "2022-12-31"),
+    (PAPER, ARR, PI, None, 13000, "more_than", "persons", "2019-01-01", "2022-10-31"),
+    (PAPER, PRO, PI, None, 28000, "more_than", "persons", "2019-01-01", "2022-10-31"),
+    (DAILY, PRO, ID, None, 39, "exact", "persons", "2023-01-01", "2023-11-30"),
 ]
 SOURCE_LABELS = {
     SPP: SPP_LABEL,
@@ -62,19 +62,22 @@ SOURCE_LABELS = {
 
 
 def make_frame(figures: list[tuple] = FIGURES) -> pd.DataFrame:
-    columns = ["source_id", "source_role", "measure", "crime", "case", "value", "qualifier"]
+    columns = ["source_id", "measure", "crime", "case", "value", "qualifier"]
     columns += ["unit", "period_start", "period_end"]
     df = pd.DataFrame(figures, columns=columns)
     df.insert(2, "figure_id", [f"f{i:02d}" for i in range(len(df))])
     df["value"] = df["value"].astype("Int64")
     for column in ("period_start", "period_end"):
         df[column] = pd.to_datetime(df[column])
+    df["scope"] = "all"
+    df["stated_start"] = df["period_start"]
     df["period_note"] = ""
     df["raw"] = df["value"].map(str)
     df["quote"] = ""
     df["source_label"] = df["source_id"].map({SPP: SPP_LABEL})
     df["repeats"] = pd.Series(pd.NA, index=df.index, dtype="string")
-    text = [c for c in df.columns if c not in ("value", "period_start", "period_end")]
+    dates = ("period_start", "period_end", "stated_start")
+    text = [c for c in df.columns if c != "value" and c not in dates]
     return df.astype(dict.fromkeys(text, "string"))
 
 
@@ -90,12 +93,12 @@ def df() -> pd.DataFrame:
 
 def all_charts(df: pd.DataFrame) -> dict[str, charts.Chart]:
     return {
-        "arrests_vs_prosecutions": charts.arrests_vs_prosecutions(df, LABELS),
-        "shares": charts.shares(df, LABELS),
-        "prosecuted_per_arrest": charts.prosecuted_per_arrest(df, LABELS),
-        "crime_in_context": charts.crime_in_context(df, LABELS, "insult_defamation"),
-        "online_spread": charts.online_spread(df, CASE_LABELS),
-        "context_series": charts.context_series(df, LABELS, source_labels=SOURCE_LABELS),
+        "arrests_vs_prosecutions": charts.arrests_vs_prosecutions(df, LABELS, SPP),
+        "shares": charts.shares(df, LABELS, SPP),
+        "prosecuted_per_arrest": charts.prosecuted_per_arrest(df, LABELS, SPP),
+        "crime_in_context": charts.crime_in_context(df, LABELS, "insult_defamation", SPP),
+        "online_spread": charts.online_spread(df, CASE_LABELS, SPP),
+        "spans": charts.spans(df, LABELS, crime=PI, source_labels=SOURCE_LABELS),
     }
 
 
@@ -116,7 +119,7 @@ def mentions(text: str, formatted: str) -> bool:
 
 
 def counts_of(df: pd.DataFrame, measure: str) -> dict[str, int]:
-    rows = df[(df.source_role == "primary") & (df.measure == measure) & df.case.isna()]
+    rows = df[(df.source_id == SPP) & (df.measure == measure) & df.case.isna()]
     return {crime: int(v) for crime, v in zip(rows.crime, rows.value, strict=True)}
 
 
@@ -135,7 +138,7 @@ def test_pngs_are_byte_identical_across_builds(df):
     first = {name: png(c.figure) for name, c in all_charts(df).items()}
     second = {name: png(c.figure) for name, c in all_charts(df).items()}
     assert first == second
-    chart = charts.shares(df, LABELS)
+    chart = charts.shares(df, LABELS, SPP)
     assert png(chart.figure) == png(chart.figure)
 
 
@@ -153,12 +156,12 @@ def test_log_scale_exactly_where_bars_span_more_than_100_times(df):
         values = chart.table["value"].astype(float)
         expected = "log" if values.max() / values.min() > 100 else "linear"
         assert chart.figure.axes[0].get_xscale() == expected == "log", name
-    ratio_axis = charts.prosecuted_per_arrest(df, LABELS).figure.axes[0]
+    ratio_axis = charts.prosecuted_per_arrest(df, LABELS, SPP).figure.axes[0]
     assert ratio_axis.get_xscale() == "linear"
 
 
 def test_log_ticks_are_written_out(df):
-    chart = charts.arrests_vs_prosecutions(df, LABELS)
+    chart = charts.arrests_vs_prosecutions(df, LABELS, SPP)
     chart.figure.canvas.draw()
     ticks = [t.get_text() for t in chart.figure.axes[0].get_xticklabels() if t.get_text()]
     assert {"10", "100", "1,000", "10,000"} <= set(ticks)
@@ -169,7 +172,7 @@ def test_log_ticks_are_written_out(df):
 
 
 def test_arrests_vs_prosecutions_plots_the_input(df):
-    chart = charts.arrests_vs_prosecutions(df, LABELS)
+    chart = charts.arrests_vs_prosecutions(df, LABELS, SPP)
     table = chart.table
     for measure in ("arrests_approved", "persons_prosecuted"):
         got = table[table.measure == measure].set_index("crime")["value"].astype(int).to_dict()
@@ -188,7 +191,7 @@ def test_arrests_vs_prosecutions_plots_the_input(df):
 
 def test_title_names_each_leader_when_they_differ(df):
     df.loc[(df.measure == PRO) & (df.crime == ID), "value"] = 30000
-    title = charts.arrests_vs_prosecutions(df, LABELS).title
+    title = charts.arrests_vs_prosecutions(df, LABELS, SPP).title
     assert title == (
         "Personal information has the most arrests; Insult and defamation has the most prosecutions"
     )
@@ -196,21 +199,21 @@ def test_title_names_each_leader_when_they_differ(df):
 
 def test_lower_bound_rate_is_rounded_down(df):
     df.loc[(df.case == "gc136") & (df.measure == "reads"), "value"] = 130004
-    table = charts.online_spread(df, CASE_LABELS).table.set_index(["case", "measure"])
+    table = charts.online_spread(df, CASE_LABELS, SPP).table.set_index(["case", "measure"])
     assert table.loc[("gc136", "reads"), "reads_per_hour_text"] == (
         "more than 26,000 reads per hour"  # 26,000.8 per hour: 26,001 would overstate
     )
 
 
 def test_bar_labels_are_the_table_labels(df):
-    chart = charts.arrests_vs_prosecutions(df, LABELS)
+    chart = charts.arrests_vs_prosecutions(df, LABELS, SPP)
     ax = chart.figure.axes[0]
     shown = [t.get_text() for t in ax.texts]
     assert shown == [fmt.bound_label(int(v)) for v in chart.table["value"]]
 
 
 def test_shares_sum_to_one_and_match_the_input(df):
-    chart = charts.shares(df, LABELS)
+    chart = charts.shares(df, LABELS, SPP)
     table = chart.table
     for measure, part in table.groupby("measure"):
         counts = counts_of(df, measure)
@@ -229,7 +232,7 @@ def test_shares_sum_to_one_and_match_the_input(df):
 
 
 def test_prosecuted_per_arrest_ratios_and_reference_line(df):
-    chart = charts.prosecuted_per_arrest(df, LABELS)
+    chart = charts.prosecuted_per_arrest(df, LABELS, SPP)
     arrests, prosecuted = counts_of(df, "arrests_approved"), counts_of(df, "persons_prosecuted")
     ax = chart.figure.axes[0]
     for bar, row in zip(patches(ax), chart.table.itertuples(), strict=True):
@@ -244,12 +247,12 @@ def test_prosecuted_per_arrest_ratios_and_reference_line(df):
 
 def test_prosecuted_per_arrest_title_follows_the_data(df):
     df.loc[(df.measure == "persons_prosecuted") & (df.crime == "heroes_martyrs"), "value"] = 6
-    title = charts.prosecuted_per_arrest(df, LABELS).title
+    title = charts.prosecuted_per_arrest(df, LABELS, SPP).title
     assert title == "Personal information has the most persons prosecuted per arrest approved"
 
 
 def test_crime_in_context_highlights_one_crime(df):
-    chart = charts.crime_in_context(df, LABELS, "heroes_martyrs")
+    chart = charts.crime_in_context(df, LABELS, "heroes_martyrs", SPP)
     for bar, row in zip(patches(chart.figure.axes[0]), chart.table.itertuples(), strict=True):
         expected = (
             style.CRIME_COLOURS[row.crime]
@@ -264,11 +267,11 @@ def test_crime_in_context_highlights_one_crime(df):
         == "Heroes and martyrs accounts for 0.1% of the arrests and 0.1% of the prosecutions"
     )
     with pytest.raises(KeyError):
-        charts.crime_in_context(df, LABELS, "no_such_crime")
+        charts.crime_in_context(df, LABELS, "no_such_crime", SPP)
 
 
 def test_online_spread(df):
-    chart = charts.online_spread(df, CASE_LABELS)
+    chart = charts.online_spread(df, CASE_LABELS, SPP)
     table = chart.table.set_index(["case", "measure"])
     assert int(table.loc[("gc136", "reads"), "value"]) == 130000
     assert int(table.loc[("gc137", "reads"), "value"]) == 470000000
@@ -288,32 +291,53 @@ def test_online_spread(df):
     assert "more than 26,000 reads per hour" in chart.alt_text
 
 
-def test_context_series_keeps_sources_and_periods_apart(df):
-    chart = charts.context_series(df, LABELS, source_labels=SOURCE_LABELS)
+def test_spans_draw_each_figure_over_its_period_never_joined(df):
+    chart = charts.spans(df, LABELS, crime=PI, source_labels=SOURCE_LABELS)
     table = chart.table
-    expected = df[(df.crime == "personal_information") & df.case.isna()]
+    expected = df[(df.crime == PI) & df.case.isna()]
     assert sorted(table["value"].astype(int)) == sorted(expected["value"].astype(int))
     assert not any(ax.get_lines() for ax in chart.figure.axes), "no line joins the figures"
     bars = [bar for ax in chart.figure.axes for bar in patches(ax)]
+    assert len(bars) == len(table)
     for bar, row in zip(bars, table.itertuples(), strict=True):
-        assert bar.get_width() == pytest.approx(row.value)
-        colour = (
-            style.CRIME_COLOURS["personal_information"]
-            if row.source_role == "primary"
-            else (style.NEUTRAL)
-        )
-        assert to_hex(bar.get_facecolor()) == colour.lower()
-        assert row.label.startswith("≥") == (row.qualifier == "more_than")
+        start = matplotlib.dates.date2num(row.period_start)
+        end = matplotlib.dates.date2num(row.period_end + pd.Timedelta(days=1))
+        assert bar.get_x() == pytest.approx(start) and bar.get_width() == pytest.approx(end - start)
+        bound = row.qualifier == "more_than"
+        assert (bar.get_hatch() == "///") == bound and row.label.startswith("≥") == bound
         assert mentions(chart.alt_text, fmt.number(int(row.value), row.qualifier))
-    ticks = [t.get_text() for ax in chart.figure.axes for t in ax.get_yticklabels()]
-    assert "2021 [3]" in ticks and "Jan 2019 – 21 Feb 2022 [1]" in ticks
-    footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
-    for source in SOURCE_LABELS.values():
-        assert (source in footer) == (source != SOURCE_LABELS[DAILY])
-    assert chart.title == (
-        "Personal information: 21,923 persons prosecuted in Jan 2019 – 21 Feb 2022; "
-        "later reports: more than 28,000 in Jan 2019 – Oct 2022"
+    rate = table.set_index("value").loc[21923]
+    assert rate["per_year"] == pytest.approx(
+        21923 / ((pd.Timestamp("2022-02-21") - pd.Timestamp("2019-01-01")).days + 1) * 365.25
     )
+    assert table.set_index("value").loc[6000, "per_year_text"].startswith("more than")
+    footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+    for source in (SPP_LABEL, SOURCE_LABELS[CNS], SOURCE_LABELS[PAPER]):
+        assert source in footer
+
+
+def test_spans_give_each_scope_and_unit_its_own_panel(df):
+    online = df[(df.crime == PI) & (df.source_id == CNS)].assign(scope="online")
+    cases = online.assign(measure="cases_prosecuted", unit="cases", scope="all")
+    frame = pd.concat([df, online.assign(figure_id="o"), cases.assign(figure_id="c")])
+    chart = charts.spans(frame, LABELS, crime=PI)
+    titles = [ax.get_title(loc="left") + ax.get_title() for ax in chart.figure.axes]
+    assert len(titles) == 3 and len(set(titles)) == 3
+    assert any("online" in t for t in titles) and any("Cases" in t for t in titles)
+
+
+def test_a_start_moved_to_the_law_is_drawn_and_said(df):
+    moved = df.copy()
+    hm = moved.crime == HM
+    moved.loc[hm & moved.case.isna(), "period_start"] = pd.Timestamp("2021-03-01")
+    chart = charts.spans(moved, LABELS, crime=HM)
+    footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+    assert "counted from 1 Mar 2021" in footer and "inference from the law" in footer
+    dotted = [b for b in patches(chart.figure.axes[0]) if b.get_linestyle() == ":"]
+    assert len(dotted) == 2
+    shares = charts.shares(moved, LABELS, SPP)
+    ticks = [t.get_text() for t in shares.figure.axes[0].get_yticklabels()]
+    assert "Heroes and martyrs\n(Mar 2021 – 21 Feb 2022)" in ticks
 
 
 # --- selection rules ------------------------------------------------------------------
@@ -322,19 +346,19 @@ def test_context_series_keeps_sources_and_periods_apart(df):
 def test_repeated_statements_are_dropped_and_unmarked_ones_refused(df):
     repeat = df[df.measure == "arrests_approved"].iloc[[0]].assign(repeats="f00")
     with_repeat = pd.concat([df, repeat], ignore_index=True)
-    chart = charts.arrests_vs_prosecutions(with_repeat, LABELS)
+    chart = charts.arrests_vs_prosecutions(with_repeat, LABELS, SPP)
     assert len(chart.table) == 6
     unmarked = pd.concat([df, repeat.assign(repeats=pd.NA)], ignore_index=True)
     with pytest.raises(ValueError, match="more than once"):
-        charts.arrests_vs_prosecutions(unmarked, LABELS)
+        charts.arrests_vs_prosecutions(unmarked, LABELS, SPP)
 
 
-def test_secondary_rows_never_enter_primary_charts(df):
-    secondary = df[df.source_role == "secondary"]
-    doubled = pd.concat([df, secondary.assign(crime="heroes_martyrs")], ignore_index=True)
-    chart = charts.arrests_vs_prosecutions(doubled, LABELS)
+def test_rows_of_other_releases_never_enter_a_release_chart(df):
+    others = df[df.source_id != SPP]
+    doubled = pd.concat([df, others.assign(crime="heroes_martyrs")], ignore_index=True)
+    chart = charts.arrests_vs_prosecutions(doubled, LABELS, SPP)
     assert chart.table["value"].astype(int).tolist() == (
-        charts.arrests_vs_prosecutions(df, LABELS).table["value"].astype(int).tolist()
+        charts.arrests_vs_prosecutions(df, LABELS, SPP).table["value"].astype(int).tolist()
     )
 
 
@@ -342,20 +366,20 @@ def test_source_line_uses_mapping_then_column_then_id(df):
     def footer(chart):
         return " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
 
-    assert SPP_LABEL in footer(charts.shares(df, LABELS))
-    assert "Official" in footer(charts.shares(df, LABELS, source_labels={SPP: "Official"}))
-    assert SPP in footer(charts.shares(df.assign(source_label=pd.NA), LABELS))
+    assert SPP_LABEL in footer(charts.shares(df, LABELS, SPP))
+    assert "Official" in footer(charts.shares(df, LABELS, SPP, source_labels={SPP: "Official"}))
+    assert SPP in footer(charts.shares(df.assign(source_label=pd.NA), LABELS, SPP))
 
 
 def test_missing_label_is_an_error(df):
     with pytest.raises(KeyError, match="heroes_martyrs"):
-        charts.shares(df, {k: v for k, v in LABELS.items() if k != "heroes_martyrs"})
+        charts.shares(df, {k: v for k, v in LABELS.items() if k != "heroes_martyrs"}, SPP)
 
 
 def test_shares_refuse_lower_bounds(df):
     df.loc[df.measure == "arrests_approved", "qualifier"] = "more_than"
     with pytest.raises(ValueError, match="exact"):
-        charts.shares(df, LABELS)
+        charts.shares(df, LABELS, SPP)
 
 
 # --- style ----------------------------------------------------------------------------

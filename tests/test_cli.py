@@ -30,17 +30,18 @@ def _one_line_error(capsys) -> str:
 
 def test_build_refuses_an_unknown_crime_before_running(project, capsys):
     reports = project / "notebooks" / "reports.yml"
-    reports.write_text(reports.read_text().replace("{crime: heroes_martyrs}", "{crime: heroes}"))
+    text = reports.read_text().replace("parameters: {}", "parameters: {crime: heroes}", 1)
+    reports.write_text(text.replace("notebook: appendix.ipynb", "notebook: over_time.ipynb"))
     assert main(["build"]) == 2
     err = _one_line_error(capsys)
-    assert "report crime-heroes-martyrs: parameter 'crime': unknown crime code 'heroes'" in err
+    assert "report appendix: parameter 'crime': unknown crime code 'heroes'" in err
     assert not (project / "outputs").exists()
 
 
 def test_build_refuses_a_report_list_without_notebook(project, capsys):
     reports = project / "notebooks" / "reports.yml"
     reports.write_text(
-        reports.read_text().replace("notebook: context.ipynb", "notebook: nope.ipynb")
+        reports.read_text().replace("notebook: appendix.ipynb", "notebook: nope.ipynb")
     )
     assert main(["build"]) == 2
     assert "no notebook" in _one_line_error(capsys)

@@ -12,6 +12,7 @@ from report_lib.data import dataset
 from report_lib.data.numbers import number_spans, parse_quantity
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+PRESS = "spp-2022-02-21"
 
 
 def _paths(data: Path) -> dataset.Paths:
@@ -61,14 +62,27 @@ def test_every_number_of_every_document_is_accounted_for(built):
 )
 def test_the_six_counts_match_the_checked_facts(built, measure, crime, value):
     f = built.figures
-    rows = f[(f.source_role == "primary") & (f.measure == measure) & (f.crime == crime)]
+    rows = f[(f.source_id == PRESS) & (f.measure == measure) & (f.crime == crime)]
     assert set(rows["value"]) == {value}
     assert set(rows["unit"]) == {"persons"}
+    assert set(rows["scope"]) == {"all"}
     assert set(rows["qualifier"]) == {"exact"}
     assert rows["corroborated"].all()
-    assert (rows["period_start"] == pd.Timestamp("2019-01-01")).all()
+    assert (rows["stated_start"] == pd.Timestamp("2019-01-01")).all()
     assert (rows["period_end"] == pd.Timestamp("2022-02-21")).all()
     assert rows["period_note"].str.contains("No end stated").all()
+    effective = "2021-03-01" if crime == "heroes_martyrs" else "2019-01-01"
+    assert (rows["period_start"] == pd.Timestamp(effective)).all()
+
+
+def test_heroes_and_martyrs_counts_start_when_art_299_1_came_into_force(built):
+    f = built.figures
+    rows = f[(f.crime == "heroes_martyrs") & f.case.isna()]
+    assert len(rows) >= 2
+    assert (rows["period_start"] == pd.Timestamp("2021-03-01")).all()
+    assert rows["derived_note"].str.contains("inference from the law, not a statement").all()
+    others = f[(f.crime != "heroes_martyrs") & f.derived_note.notna()]
+    assert others.empty
 
 
 def test_online_reach_of_the_two_guiding_cases(built):
@@ -105,14 +119,30 @@ def test_corrections_come_from_the_ledger(built):
     assert "honor and honor" in f.loc["arrests_heroes_martyrs", "quote"]  # quotes stay verbatim
 
 
-def test_secondary_sources_are_lower_bounds_with_their_own_periods(built):
-    f = built.figures
-    secondary = f[f.source_role == "secondary"].set_index("figure_id")
-    assert secondary.loc["prosecuted_personal_information_2021", "value"] == 9800
-    assert secondary.loc["arrests_personal_information_2019_2022", "value"] == 13000
-    assert secondary.loc["prosecuted_insult_defamation_2023", "qualifier"] == "exact"
-    assert (secondary.drop("prosecuted_insult_defamation_2023")["qualifier"] == "more_than").all()
-    assert secondary["period_end"].notna().all()
+def test_later_releases_keep_their_bounds_and_periods(built):
+    f = built.figures.set_index("figure_id")
+    later = f.loc[
+        [
+            "prosecuted_personal_information_2020",
+            "prosecuted_personal_information_2021",
+            "prosecuted_personal_information_2022",
+            "arrests_personal_information_2019_2022",
+            "prosecuted_personal_information_2019_2022",
+        ]
+    ]
+    assert later.loc["prosecuted_personal_information_2021", "value"] == 9800
+    assert later.loc["arrests_personal_information_2019_2022", "value"] == 13000
+    assert (later["qualifier"] == "more_than").all()
+    assert f.loc["prosecuted_insult_defamation_2023", "qualifier"] == "exact"
+    assert f.loc["prosecuted_insult_defamation_2023", "period_end"] == pd.Timestamp("2023-11-30")
+
+
+def test_the_personal_information_charge_dates_from_amendment_ix():
+    from report_lib.data.reference import load_reference
+
+    crime = load_reference(DATA / "reference").crimes.rows["personal_information"]
+    assert crime["in_force"] == "2015-11-01"
+    assert crime["introduced_by"] == "Criminal Law Amendment IX"
 
 
 def test_processed_files_round_trip_with_types(built, tmp_path):

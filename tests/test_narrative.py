@@ -63,3 +63,46 @@ def test_source_sentences_are_quoted_verbatim():
     document = "First thing. Hot-spot waves come and go. Last thing."
     assert narrative.sentences_with(document, "hot").startswith("> ")
     assert "First" not in narrative.sentences_with(document, "hot")
+
+
+def _counts(stated: str, effective: str) -> pd.DataFrame:
+    rows = []
+    for crime, start in (("a", "2019-01-01"), ("b", effective)):
+        for measure, value in (("arrests_approved", 10), ("persons_prosecuted", 20)):
+            rows.append({"source_id": "s", "crime": crime, "case": pd.NA, "measure": measure,
+                         "value": value, "period_start": pd.Timestamp(start),
+                         "period_end": pd.Timestamp("2022-02-21"),
+                         "stated_start": pd.Timestamp(stated), "period_note": pd.NA})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _text(markdown: str) -> str:
+    """The prose without the markup that escapes data labels."""
+    return re.sub(r"<[^>]+>", "", markdown)
+
+
+def test_a_period_moved_to_the_law_is_said_as_an_inference():
+    text = _text(narrative.period(_counts("2019-01-01", "2021-03-01"), "s", LABELS))
+    assert "Mar 2021 – 21 Feb 2022 for beta" in text and "Jan 2019 – 21 Feb 2022 for alpha" in text
+    assert "exists only from 1 Mar 2021" in text
+    assert "an inference from the law, not a statement of the source" in text
+    assert "compare unequal periods" in text
+    same = narrative.period(_counts("2019-01-01", "2019-01-01"), "s", LABELS)
+    assert "inference" not in same
+
+
+def test_a_ranking_over_unequal_periods_says_so():
+    table = pd.DataFrame(
+        [
+            {"crime": c, "measure": m, "value": v, "share": 0.5, "per_arrest": 1.5,
+             "period_start": pd.Timestamp(s), "period_end": pd.Timestamp("2022-02-21")}
+            for c, s in (("a", "2019-01-01"), ("b", "2021-03-01"))
+            for m, v in (("arrests_approved", 10 if c == "a" else 5),
+                         ("persons_prosecuted", 20 if c == "a" else 8))
+        ]
+    )  # fmt: skip
+    text = narrative.crime_profile({"code": "b"}, table)
+    assert "the fewest prosecutions" in text and "compare unequal periods" in text
+    assert "unequal" not in narrative.crime_profile(
+        {"code": "a"}, table.assign(period_start=pd.Timestamp("2019-01-01"))
+    )

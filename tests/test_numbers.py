@@ -184,3 +184,18 @@ def test_words_that_contain_number_words_are_not_numbers():
 def test_spans_of_the_source_dateline():
     text = "China News Service, February 21. On the one hand, 12,410 suspects; 1.3万余人"
     assert [text[s:e] for s, e in number_spans(text)] == ["21", "one", "12,410", "1.3万"]
+
+
+_WORDY = st.lists(
+    st.sampled_from(
+        [*"abcdefghinorstuvwxyTHOSEFN _-,.0123456789万亿十三余İ中", "one", "Twenty", "eighteen"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(_WORDY)
+def test_number_spans_agree_with_the_single_regular_expression(document):
+    from report_lib.data.numbers import _SPAN
+
+    assert number_spans(document) == [(m.start(), m.end()) for m in _SPAN.finditer(document)]

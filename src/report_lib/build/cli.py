@@ -14,7 +14,7 @@ from report_lib import paths
 from report_lib.build import lock
 from report_lib.build.engine import DEFAULT as DEFAULT_ENGINE
 from report_lib.build.engine import ENGINES
-from report_lib.errors import DataError
+from report_lib.errors import DataError, lines
 
 EXIT_BAD_INPUT = 2
 
@@ -82,6 +82,14 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_data(args: argparse.Namespace) -> int:
+    from report_lib.data import bench
+
+    sizes = tuple(int(n) for n in args.megabytes.split(","))
+    print(bench.report(bench.run(sizes)))
+    return 0
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from report_lib.build.system import missing_packages
 
@@ -144,6 +152,11 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=Path, default=paths.OUTPUTS, help="where bench.json goes")
     bench.add_argument("--scales", default="10,100,300", help="report counts for the scale series")
     bench.set_defaults(run=_bench)
+    bench_data = commands.add_parser(
+        "bench-data", help="time the data step's coverage check on long documents"
+    )
+    bench_data.add_argument("--megabytes", default="5,50", help="document sizes, in MB")
+    bench_data.set_defaults(run=_bench_data)
     doctor = commands.add_parser("doctor", help="check the browser, poppler, CJK fonts and nginx")
     doctor.add_argument("--missing", action="store_true", help="print missing Debian packages")
     doctor.set_defaults(run=_doctor)
@@ -155,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in lines(exc):
+            print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

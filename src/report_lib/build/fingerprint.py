@@ -74,6 +74,6 @@ def fingerprint(
     notebook = {label(report.notebook, layout): sha256_file(report.notebook)}
     run = sha256_value([report.parameters, {**run_shared, **notebook}])
     full = sha256_value(
-        [run, report.title, report.summary, report.roles, options or {}, render_shared]
+        [run, report.title, report.summary, report.group, options or {}, render_shared]
     )
     return Keys(run, full, {**run_shared, **notebook, **render_shared})

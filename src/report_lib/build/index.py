@@ -26,11 +26,21 @@ def _links(report: dict[str, Any], layout: Layout) -> dict[str, str]:
     return outputs_of(Report(report_id, Path(), "", ""))
 
 
+def _groups(reports: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Reports by their group, groups in the order they first appear (reports.yml's)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for report in reports:
+        groups.setdefault(report.get("group") or "Reports", []).append(report)
+    return list(groups.items())
+
+
 def write_index(layout: Layout, manifest: dict[str, Any]) -> None:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(BUILD_TEMPLATES), autoescape=True)
     reports = [
         {**r, "links": _links(r, layout), "source_date": _source_dates(r)}
         for r in manifest["reports"]
     ]
-    html = env.get_template("index.html.j2").render(manifest={**manifest, "reports": reports})
+    html = env.get_template("index.html.j2").render(
+        manifest={**manifest, "reports": reports}, groups=_groups(reports)
+    )
     atomic.write_text(layout.index, html)

@@ -37,7 +37,7 @@ from report_lib.build.manifest import (
     write_manifest,
 )
 from report_lib.build.provenance import build_date, provenance, revision
-from report_lib.build.reports import Report, check_parameters, load_reports
+from report_lib.build.reports import Report, check_parameters, load_reports, parameter_codes
 from report_lib.errors import DataError
 from report_lib.paths import BUILD_LOCK, INDEX, MANIFEST, Layout, contained
 
@@ -198,7 +198,6 @@ def _check_all(reports: list[Report], layout: Layout, browser: bool) -> None:
     """Everything that can be known wrong before anything runs: the browser, parameters."""
     import papermill
 
-    from report_lib.data.reference import load_reference
     from report_lib.render.browser import BrowserNotFound, find_chromium
 
     try:
@@ -206,8 +205,7 @@ def _check_all(reports: list[Report], layout: Layout, browser: bool) -> None:
             find_chromium()
     except BrowserNotFound as exc:
         raise DataError("chromium", str(exc)) from None
-    ref = load_reference(layout.reference)
-    codes = {"crimes": set(ref.crimes.rows), "cases": set(ref.cases.rows)}
+    codes = parameter_codes(layout.reference, layout.raw)
     for report in reports:
         declared = papermill.inspect_notebook(str(report.notebook))
         check_parameters(layout.report_list, report, declared, codes)
@@ -237,7 +235,8 @@ def _entry(report: Report, keys: Keys, prov: dict, rev: str, layout: Layout) -> 
         "inputs": keys.inputs,
         "outputs": outputs_of(report),
         "revision": rev,
-        "sources": [{"id": s["id"], "date": s["date"], "role": s["role"]} for s in prov["sources"]],
+        "group": report.group,
+        "sources": [{"id": s["id"], "date": s["date"]} for s in prov["sources"]],
     }
 
 

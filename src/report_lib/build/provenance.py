@@ -53,9 +53,11 @@ def provenance(
     report: Report, layout: Layout, rev: str, date: str, tables: Path | None = None
 ) -> dict[str, Any]:
     """What the report's header and footer say of where it comes from: its sources (the
-    primary ones, and the others its charts drew on, or all of its roles if none did).
+    release it is about, and those its charts drew on; all of them if it names none).
     `tables`: where its chart tables are, if not yet in out/ (a worker's work folder)."""
-    charted = _charted_sources(tables or layout.out / outputs_of(report)["tables"])
+    named = _charted_sources(tables or layout.out / outputs_of(report)["tables"])
+    if isinstance(report.parameters.get("source"), str):
+        named.add(report.parameters["source"])
     with (layout.processed / "sources.csv").open(encoding="utf-8") as handle:
         sources = [
             {
@@ -63,12 +65,10 @@ def provenance(
                 "title": r["title"],
                 "publisher": r["publisher"],
                 "date": r["date"],
-                "role": r["role"],
                 "files": [{"name": r["file"], "sha256": r["sha256"]}],
             }
             for r in csv.DictReader(handle)
-            if r["role"] in report.roles
-            and (r["role"] == "primary" or not charted or r["source_id"] in charted)
+            if not named or r["source_id"] in named
         ]
     return {
         "title": report.title,

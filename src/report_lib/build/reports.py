@@ -1,24 +1,30 @@
-"""The list of reports (notebooks/reports.yml) and the check of each report's
-parameters against its notebook, before anything runs."""
+"""The list of reports (notebooks/reports.yml): reports written out, and rules the build
+expands from the data (a profile for every crime with figures, a summary for every
+release, an over-time report for every crime reported by two releases or more); then
+the check of each report's parameters against its notebook, before anything runs.
+
+Kept light: read on every build, even one with nothing to do, so the data is read with
+the csv module."""
 
 from __future__ import annotations
 
+import csv
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from report_lib import ids
-from report_lib.data.sources import ROLES
+from report_lib import ids, paths
 from report_lib.errors import DataError
 
-REPORT_KEYS = ("id", "notebook", "title", "summary", "parameters")
 # Filled in by the build for every notebook that declares them; not report parameters.
 PATH_PARAMETERS = ("processed_dir", "reference_dir", "raw_dir", "corrections_path", "tables_dir")
 TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool}
 # A parameter with one of these names must be a code of that reference table.
-CODE_PARAMETERS = {"crime": "crimes", "case": "cases"}
+CODE_PARAMETERS = {"crime": "crimes", "case": "cases", "source": "sources"}
+DEFAULT_GROUP = "Reports"
+_FIELD = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -28,56 +34,130 @@ class Report:
     title: str
     summary: str
     parameters: dict[str, Any] = field(default_factory=dict)
-    roles: tuple[str, ...] = ("primary",)
+    group: str = DEFAULT_GROUP
 
 
-def load_reports(path: Path) -> list[Report]:
-    """Read the report list; each entry has a valid, unique id (it becomes file names
-    and links), text for its title and summary, and a notebook of the list's folder."""
+@dataclass(frozen=True)
+class Data:
+    """What the rules expand over, read from the processed dataset and the reference."""
+
+    crimes: dict[str, dict[str, str]]  # crime code -> its reference row, with figures
+    sources: dict[str, dict[str, str]]  # source id -> its row of sources.csv
+    releases_of: dict[str, set[str]]  # crime code -> the sources with figures for it
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DataError(path, f"cannot read the report list ({type(exc).__name__})") from None
-    entries = document.get("reports") if isinstance(document, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise DataError(path, "expected a non-empty list under 'reports'", field="reports")
-    reports, seen = [], set()
-    for number, entry in enumerate(entries, 1):
-        report = _report(path, entry, f"report {number}")
-        if report.id in seen:
-            raise DataError(path, f"report {number}: duplicate id '{report.id}'", field="id")
-        seen.add(report.id)
-        reports.append(report)
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except OSError:
+        raise DataError(path, "missing; run `make data` first") from None
+
+
+def read_data(processed: Path, reference: Path) -> Data:
+    crimes = {row["code"]: row for row in _rows(reference / "crimes.csv")}
+    figures = _rows(processed / "figures.csv")
+    releases_of: dict[str, set[str]] = {}
+    for row in figures:
+        if row["crime"]:
+            releases_of.setdefault(row["crime"], set()).add(row["source_id"])
+    sources = {row["source_id"]: row for row in _rows(processed / "sources.csv")}
+    return Data({c: crimes[c] for c in crimes if c in releases_of}, sources, releases_of)
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """`{name}` replaced by a value of the data; nothing else of Python's format syntax."""
+    return _FIELD.sub(
+        lambda m: values[m.group(1)] if m.group(1) in values else m.group(0), template
+    )
+
+
+def _subjects(rule: dict[str, Any], data: Data) -> Iterable[tuple[dict[str, str], dict]]:
+    """(template values, notebook parameters) for each subject of a rule."""
+    kind = rule["for_each"]
+    if kind == "release":
+        for source_id, row in sorted(data.sources.items()):
+            values = {**row, "source": source_id, "slug": source_id}
+            yield values, {"source": source_id}
+        return
+    for code, row in data.crimes.items():
+        if kind == "crime_over_time" and len(data.releases_of[code]) < 2:
+            continue
+        yield {**row, "crime": code, "slug": code.replace("_", "-")}, {"crime": code}
+
+
+def expand(path: Path, rules: list[dict[str, Any]], data: Data) -> list[Report]:
+    reports = []
+    for number, rule in enumerate(rules, 1):
+        for values, parameters in _subjects(rule, data):
+            report_id = _fill(rule["id"], values)
+            ids.check(report_id, path, f"rules[{number - 1}].id")
+            reports.append(
+                Report(
+                    report_id,
+                    path.parent / rule["notebook"],
+                    _fill(rule["title"], values),
+                    _fill(rule["summary"], values),
+                    parameters,
+                    rule["group"],
+                )
+            )
     return reports
 
 
-def _report(path: Path, entry: object, where: str) -> Report:
-    """One entry of the list, every field checked before it is used."""
-    if not isinstance(entry, dict):
-        raise DataError(path, f"{where} is not a mapping")
-    for key in REPORT_KEYS:
-        if key not in entry:
-            raise DataError(path, f"{where}: missing '{key}'", field=key)
-    report_id = ids.check(entry["id"], path, "id", where=where)
-    for key in ("title", "summary", "notebook"):
-        if not isinstance(entry[key], str) or not entry[key].strip():
-            raise DataError(path, f"{where}: '{key}' must be non-empty text", field=key)
-    name = entry["notebook"]
-    if Path(name).name != name or not name.endswith(".ipynb"):
-        raise DataError(
-            path, f"{where}: notebook must name a .ipynb file of {path.parent}", field="notebook"
+def load_reports(
+    path: Path, processed: Path | None = None, reference: Path | None = None
+) -> list[Report]:
+    """The reports of the list, then those its rules expand to; every id unique, every
+    notebook a file of the list's folder. The data defaults to the checkout's."""
+    from report_lib.data import schemas, yamlfile
+
+    document, lines = yamlfile.load(path, schemas.REPORTS)
+    root = path.parent.parent
+    listed = [
+        Report(
+            entry["id"],
+            path.parent / entry["notebook"],
+            entry["title"],
+            entry["summary"],
+            entry["parameters"],
+            entry.get("group", DEFAULT_GROUP),
         )
-    notebook = path.parent / name
-    if not notebook.is_file():
-        raise DataError(path, f"{where}: no notebook {notebook}", field="notebook")
-    if not isinstance(entry["parameters"], dict):
-        raise DataError(path, f"{where}: parameters must be a mapping", field="parameters")
-    roles = entry.get("roles", ["primary"])
-    if not isinstance(roles, list) or not roles or not all(r in ROLES for r in roles):
-        raise DataError(path, f"{where}: roles must be a list of {', '.join(ROLES)}", field="roles")
-    return Report(
-        report_id, notebook, entry["title"], entry["summary"], entry["parameters"], tuple(roles)
-    )
+        for entry in document["reports"]
+    ]
+    rules = document.get("rules", [])
+    if rules:
+        data = read_data(processed or root / paths.PROCESSED, reference or root / paths.REFERENCE)
+        listed += expand(path, rules, data)
+    order = {name: i for i, name in enumerate(document.get("groups", []))}
+    listed.sort(key=lambda report: order.get(report.group, len(order)))  # stable
+    if not listed:
+        raise DataError(
+            path, "no reports: list some under 'reports' or add 'rules'", field="reports"
+        )
+    seen: set[str] = set()
+    for number, report in enumerate(listed):
+        row = lines.get(("reports", number, "id"))  # None for a report a rule made
+        if report.id in seen:
+            raise DataError(path, f"duplicate report id '{report.id}'", row=row, field="id")
+        seen.add(report.id)
+        if not report.notebook.is_file():
+            raise DataError(
+                path,
+                f"report {report.id}: no notebook {report.notebook}",
+                row=row,
+                field="notebook",
+            )
+    return listed
+
+
+def parameter_codes(reference: Path, raw: Path) -> dict[str, set[str]]:
+    """The codes a report parameter may name: crimes and cases, and source folders."""
+    from report_lib.data.reference import load_reference
+
+    ref = load_reference(reference)
+    sources = {p.name for p in raw.iterdir() if p.is_dir()} if raw.is_dir() else set()
+    return {"crimes": set(ref.crimes.rows), "cases": set(ref.cases.rows), "sources": sources}
 
 
 def check_parameters(
@@ -103,5 +183,6 @@ def check_parameters(
                 f"got {type(value).__name__} {value!r}",
                 field="parameters",
             )
-        if name in CODE_PARAMETERS and value not in codes[CODE_PARAMETERS[name]]:
+        table = CODE_PARAMETERS.get(name)
+        if table and table in codes and value not in codes[table]:
             raise DataError(path, f"{where}: unknown {name} code '{value}'", field="parameters")

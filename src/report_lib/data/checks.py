@@ -3,14 +3,15 @@ stated twice agrees with itself. Each check returns rows for the data appendix."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from report_lib.data.corrections import Correction
-from report_lib.data.figures import Figure
+from report_lib.data.figures import Figure, offset
 from report_lib.data.numbers import number_spans
 from report_lib.data.sources import Row, Source
-from report_lib.errors import DataError
+from report_lib.errors import Collector, DataError
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,10 @@ class CheckResult:
 
 
 def _exclusion_span(row: Row, source: Source) -> tuple[int, int]:
-    text, start = row.fields["text"], row.fields["start"]
+    text = row.fields["text"]
     if not row.fields["reason"]:
         raise row.error("reason", "an exclusion needs a reason")
-    try:
-        begin = int(start)
-    except ValueError:
-        raise row.error("start", f"'{start}' is not an offset") from None
+    begin = offset(row, "start")
     if not text or source.document[begin : begin + len(text)] != text:
         found = source.document.find(text) if text else -1
         hint = f"; it is at {found}" if found >= 0 else ""
@@ -39,30 +37,82 @@ def _exclusion_span(row: Row, source: Source) -> tuple[int, int]:
     return begin, begin + len(text)
 
 
-def _line_of(document: str, offset: int) -> int:
-    return document.count("\n", 0, offset) + 1
+def _line_of(document: str, at: int) -> int:
+    return document.count("\n", 0, at) + 1
 
 
-def coverage(source: Source, figures: list[Figure]) -> list[CheckResult]:
-    """Every number in the document is a figure's raw string or excluded with a reason."""
-    spans = [(f.raw_start, f.raw_end, f.figure_id) for f in figures]
+def _covering(spans: list[tuple[int, int, object]], numbers: list[tuple[int, int]]) -> list:
+    """For each number (in document order), the first span holding it, or None: one sweep
+    over both lists, sorted by start, so the cost grows with the document, not its square.
+    Spans are few but may nest or overlap; `open_` keeps those begun and not yet ended."""
+    spans = sorted(spans, key=lambda s: s[0])
+    found, open_, k = [], [], 0
+    for start, end in numbers:
+        while k < len(spans) and spans[k][0] <= start:
+            open_.append(spans[k])
+            k += 1
+        open_ = [s for s in open_ if s[1] > start]
+        found.append(next((item for s, e, item in open_ if s <= start and end <= e), None))
+    return found
+
+
+def _quotes_of(rows: list[Row], source: Source) -> list[tuple[int, int, Row]] | None:
+    """Where the quotes of rows that failed stand, to keep their numbers from being
+    reported twice; None if one cannot be placed (then no number is reported unused)."""
+    spans = []
+    for row in rows:
+        quote, start = row.fields["quote"], row.fields["quote_start"]
+        begin = int(start) if start.isdigit() else -1
+        if begin < 0 or not quote or source.document[begin : begin + len(quote)] != quote:
+            return None
+        spans.append((begin, begin + len(quote), row))
+    return spans
+
+
+def coverage(
+    source: Source, figures: list[Figure], errors: Collector, failed: Sequence[Row] = ()
+) -> list[CheckResult]:
+    """Every number in the document is a figure's raw string or excluded with a reason.
+    The document is scanned once; defects go to `errors`. Numbers in the quotes of
+    `failed` rows (already reported) are not reported again."""
+    numbers = number_spans(source.document)
+    masked = _quotes_of(list(failed), source)
     excluded = []
     for row in source.exclusions:
-        begin, end = _exclusion_span(row, source)
-        if not any(begin <= s and e <= end for s, e in number_spans(source.document)):
-            raise row.error("text", f"'{row.fields['text']}' holds no number to exclude")
-        excluded.append((begin, end, row))
-    results = []
-    for start, end in number_spans(source.document):
-        number = source.document[start:end]
-        figure = next((fid for s, e, fid in spans if s <= start and end <= e), None)
-        row = next((r for s, e, r in excluded if s <= start and end <= e), None)
-        if figure is None and row is None:
-            raise DataError(
-                source.document_path,
-                f"number '{number}' at offset {start} is neither a figure nor in excluded.csv",
-                row=_line_of(source.document, start),
+        try:
+            excluded.append((*_exclusion_span(row, source), row))
+        except DataError as error:
+            errors.add(error)
+            masked = None  # the numbers it meant to exclude are unknown
+    by_failed = _covering(masked, numbers) if masked else [None] * len(numbers)
+    figure_spans = [(f.raw_start, f.raw_end, f.figure_id) for f in figures]
+    by_figure = _covering(figure_spans, numbers)
+    by_exclusion = _covering(excluded, numbers)
+    used = {id(row) for row in by_exclusion if row is not None}
+    for _begin, _end, row in excluded:
+        if id(row) not in used:
+            errors.add(
+                row.error(
+                    "text",
+                    f"'{row.fields['text']}' holds no number that no other row excludes",
+                )
             )
+    results = []
+    for (start, end), figure, row, failed_row in zip(
+        numbers, by_figure, by_exclusion, by_failed, strict=True
+    ):
+        number = source.document[start:end]
+        if figure is None and row is None and (failed_row is not None or masked is None):
+            continue
+        if figure is None and row is None:
+            errors.add(
+                DataError(
+                    source.document_path,
+                    f"number '{number}' at offset {start} is neither a figure nor in excluded.csv",
+                    row=_line_of(source.document, start),
+                )
+            )
+            continue
         results.append(
             CheckResult(
                 check="coverage",
@@ -76,7 +126,7 @@ def coverage(source: Source, figures: list[Figure]) -> list[CheckResult]:
 
 
 def consistency(
-    figures: list[Figure], rows: dict[str, Row]
+    figures: list[Figure], rows: dict[str, Row], errors: Collector
 ) -> tuple[list[Figure], list[CheckResult]]:
     """Mark each restatement of a figure and check it agrees with the first statement."""
     first: dict[tuple, Figure] = {}
@@ -87,11 +137,15 @@ def consistency(
             marked.append(figure)
             continue
         if (figure.value, figure.qualifier) != (earlier.value, earlier.qualifier):
-            raise rows[figure.figure_id].error(
-                "raw",
-                f"'{figure.raw}' disagrees with '{earlier.raw}' of {earlier.figure_id}, "
-                "which states the same figure",
+            errors.add(
+                rows[figure.figure_id].error(
+                    "raw",
+                    f"'{figure.raw}' disagrees with '{earlier.raw}' of {earlier.figure_id}, "
+                    "which states the same figure",
+                )
             )
+            marked.append(figure)  # still the document's number, for coverage
+            continue
         marked.append(replace(figure, repeats=earlier.figure_id))
         results.append(
             CheckResult(
@@ -106,7 +160,11 @@ def consistency(
 
 
 def corrections_used(
-    ledger_path: Path, ledger: list[Correction], figures: list[Figure], source_ids: set[str]
+    ledger_path: Path,
+    ledger: list[Correction],
+    figures: list[Figure],
+    source_ids: set[str],
+    errors: Collector,
 ) -> list[CheckResult]:
     """How often each ledger entry was applied. An entry for a loaded source that no
     figure needed is stale or mistyped, and an error."""
@@ -116,7 +174,8 @@ def corrections_used(
             continue
         uses = [f.figure_id for f in figures if entry.id in f.corrections.split(";")]
         if not uses and entry.source_id != "*":
-            raise DataError(ledger_path, f"{entry.id} applies to no figure", field="find")
+            errors.add(DataError(ledger_path, f"{entry.id} applies to no figure", field="find"))
+            continue
         results.append(
             CheckResult(
                 check="correction",

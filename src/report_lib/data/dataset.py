@@ -13,10 +13,10 @@ import pandas as pd
 from report_lib import atomic, paths
 from report_lib.data.checks import CheckResult, consistency, corrections_used, coverage
 from report_lib.data.corrections import Correction, load_corrections
-from report_lib.data.figures import Figure, build_figure
+from report_lib.data.figures import Figure, build_figure, check_scope
 from report_lib.data.reference import Reference, load_reference
-from report_lib.data.sources import Source, load_sources
-from report_lib.errors import DataError
+from report_lib.data.sources import Row, Source, load_sources
+from report_lib.errors import Collector, DataError
 from report_lib.hashing import sha256_file
 
 FIGURES_CSV = "figures.csv"
@@ -25,15 +25,16 @@ SOURCES_CSV = "sources.csv"
 
 FIGURE_DTYPES = {
     "source_id": "string",
-    "source_role": "string",
     "figure_id": "string",
     "measure": "string",
     "crime": "string",
     "case": "string",
+    "scope": "string",
     "value": "Int64",
     "qualifier": "string",
     "unit": "string",
     "period_note": "string",
+    "derived_note": "string",
     "raw": "string",
     "quote": "string",
     "quote_start": "Int64",
@@ -46,7 +47,7 @@ FIGURE_DTYPES = {
     "corrections": "string",
     "repeats": "string",
 }
-DATE_COLUMNS = ("period_start", "period_end")
+DATE_COLUMNS = ("period_start", "period_end", "stated_start", "stated_end")
 FIGURE_COLUMNS = [f.name for f in dataclasses.fields(Figure)]
 
 
@@ -69,6 +70,8 @@ class Dataset:
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
     """The figures with the dtypes every reader may rely on."""
     frame = frame.astype(FIGURE_DTYPES)
+    text = [c for c, dtype in FIGURE_DTYPES.items() if dtype == "string"]
+    frame[text] = frame[text].mask(frame[text] == "")  # empty is missing, as read back
     for column in DATE_COLUMNS:
         frame[column] = pd.to_datetime(frame[column])
     return frame[FIGURE_COLUMNS]
@@ -78,10 +81,10 @@ def _source_row(source: Source) -> dict[str, object]:
     origin = source.origin
     return {
         "source_id": source.id,
-        "role": source.role,
         "title": origin["title"],
         "publisher": origin["publisher"],
-        "date": origin["date"].isoformat(),
+        "date": source.date.isoformat(),
+        "scope": source.scope,
         "language": origin["outlet_language"],
         "file": source.document_path.name,
         "sha256": sha256_file(source.document_path),
@@ -89,40 +92,64 @@ def _source_row(source: Source) -> dict[str, object]:
     }
 
 
-def _figures_of(source: Source, ledger: list[Correction], ref: Reference) -> list[Figure]:
-    figures, seen = [], {}
+def _figures_of(
+    source: Source, ledger: list[Correction], ref: Reference, errors: Collector
+) -> tuple[list[Figure], list[Row]]:
+    """The source's figures, and the rows that failed (their defects are in `errors`)."""
+    figures, failed, seen = [], [], {}
     for row in source.figures:
-        figure = build_figure(row, source, ref, ledger)
-        if figure.figure_id in seen:
-            raise row.error("figure_id", f"duplicate figure id (also row {seen[figure.figure_id]})")
+        try:
+            figure = build_figure(row, source, ref, ledger)
+            if figure.figure_id in seen:
+                raise row.error(
+                    "figure_id", f"duplicate figure id (also row {seen[figure.figure_id]})"
+                )
+        except DataError as error:
+            errors.add(error)
+            failed.append(row)
+            continue
         seen[figure.figure_id] = row.number
         figures.append(figure)
-    return figures
+    return figures, failed
 
 
 def build(paths: Paths) -> Dataset:
-    """Read and check every source; raise DataError on the first defect."""
-    ref = load_reference(paths.reference)
-    ledger = load_corrections(paths.corrections)
-    sources = load_sources(paths.raw)
+    """Read and check every source; every defect found is raised at once (DataErrors)."""
+    errors = Collector()
+    ref = load_reference(paths.reference, errors)
+    ledger: list[Correction] = []
+    with errors.guard():
+        ledger = load_corrections(paths.corrections)
+    errors.check()  # names cannot be checked against broken reference tables
+    sources = []
+    for source in load_sources(paths.raw, errors):
+        with errors.guard():
+            check_scope(source, ref)
+            sources.append(source)
+    clean = {s.id for s in sources}  # a correction is unused only if all its rows loaded
     figures: list[Figure] = []
     checks: list[CheckResult] = []
     ids: dict[str, str] = {}
     for source in sources:
-        own = _figures_of(source, ledger, ref)
+        own, failed = _figures_of(source, ledger, ref, errors)
+        if failed:
+            clean.discard(source.id)
         for figure in own:
             if figure.figure_id in ids:
-                raise DataError(
-                    source.folder / "figures.csv",
-                    f"figure id '{figure.figure_id}' is also used by {ids[figure.figure_id]}",
-                    field="figure_id",
+                row = next(r for r in source.figures if r.fields["figure_id"] == figure.figure_id)
+                errors.add(
+                    row.error(
+                        "figure_id",
+                        f"figure id '{figure.figure_id}' is also used by {ids[figure.figure_id]}",
+                    )
                 )
-            ids[figure.figure_id] = source.id
+            ids.setdefault(figure.figure_id, source.id)
         rows = {r.fields["figure_id"]: r for r in source.figures}
-        own, agreed = consistency(own, rows)
-        checks += coverage(source, own) + agreed
+        own, agreed = consistency(own, rows, errors)
+        checks += coverage(source, own, errors, failed) + agreed
         figures += own
-    checks += corrections_used(paths.corrections, ledger, figures, {s.id for s in sources})
+    checks += corrections_used(paths.corrections, ledger, figures, clean, errors)
+    errors.check()
     return Dataset(
         figures=typed(
             pd.DataFrame([dataclasses.asdict(f) for f in figures], columns=FIGURE_COLUMNS)
@@ -138,17 +165,31 @@ def _csv(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
+def _contents(dataset: Dataset) -> dict[str, str]:
+    return {
+        FIGURES_CSV: _csv(dataset.figures),
+        CHECKS_CSV: _csv(dataset.checks),
+        SOURCES_CSV: _csv(dataset.sources),
+    }
+
+
 def write(dataset: Dataset, out: Path) -> list[Path]:
-    """Write the processed files; only files whose content changed are touched."""
-    written = []
-    for name, frame in (
-        (FIGURES_CSV, dataset.figures),
-        (CHECKS_CSV, dataset.checks),
-        (SOURCES_CSV, dataset.sources),
-    ):
-        if atomic.write_text(out / name, _csv(frame)):
-            written.append(out / name)
-    return written
+    """Replace the processed folder whole, or not at all: the files are written to a new
+    folder beside it, which is then swapped in by one rename (`atomic.replace_folder`).
+    Nothing is written when every file is already as it would be. Returns the files
+    whose content changed."""
+    contents = _contents(dataset)
+    atomic.recover_folder(out)
+    current = {p.name: p for p in out.iterdir()} if out.is_dir() else {}
+    changed = [
+        out / name
+        for name, text in contents.items()
+        if name not in current or current[name].read_bytes() != text.encode("utf-8")
+    ]
+    if not changed and set(current) == set(contents):
+        return []
+    atomic.replace_folder(out, {name: text.encode("utf-8") for name, text in contents.items()})
+    return changed
 
 
 def load_figures(processed: Path = paths.PROCESSED) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from report_lib.data.corrections import Correction, correct
 from report_lib.data.numbers import NumberFormatError, parse_quantity
 from report_lib.data.reference import Reference, Table, normalise_name
 from report_lib.data.sources import Row, Source
+from report_lib.data.yamlfile import real_date
 
 
 @dataclass(frozen=True)
@@ -17,17 +18,20 @@ class Figure:
     """One number of a source, normalised, with where exactly it was read."""
 
     source_id: str
-    source_role: str
     figure_id: str
     measure: str
     crime: str | None
     case: str | None
-    value: int | float
+    scope: str
+    value: int
     qualifier: str
     unit: str
-    period_start: dt.date | None
+    period_start: dt.date | None  # the effective period: what every comparison uses
     period_end: dt.date | None
+    stated_start: dt.date | None  # the period as the source states it
+    stated_end: dt.date | None
     period_note: str
+    derived_note: str
     raw: str
     quote: str
     quote_start: int
@@ -48,6 +52,7 @@ class Figure:
             self.measure,
             self.crime,
             self.case,
+            self.scope,
             self.period_start,
             self.period_end,
         )
@@ -62,14 +67,21 @@ def locate(raw: str, quote: str) -> int:
     return hits[0]
 
 
+MAX_COUNT = 10**15  # far above any count of people or events; keeps Int64 exact
+OFFSET = re.compile(r"\d{1,12}")
+
+
 def _date(row: Row, field: str) -> dt.date | None:
     text = row.fields[field]
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise row.error(field, f"'{text}' is not a date (YYYY-MM-DD)") from None
+    return real_date(row.path, text, field, row.number) if text else None
+
+
+def offset(row: Row, field: str) -> int:
+    """A character offset: a whole number from 0 (a negative one is no Python index here)."""
+    text = row.fields[field]
+    if not OFFSET.fullmatch(text):
+        raise row.error(field, f"'{text}' is not an offset (a whole number from 0)")
+    return int(text)
 
 
 def _code(
@@ -82,7 +94,8 @@ def _code(
     text, ids = correct(ledger, source_id, field, printed)
     code = table.code_for(text)
     if code is None:
-        raise row.error(field, f"unknown {field} '{printed}' (not in {table.path.name})")
+        hint = table.hint(text)
+        raise row.error(field, f"unknown {field} '{printed}' (not in {table.path.name}){hint}")
     if printed not in table.rows and printed not in row.fields["quote"]:
         raise row.error(field, f"'{printed}' is neither a {field} code nor words of the quote")
     return code, ids
@@ -92,10 +105,7 @@ def _quote_span(row: Row, source: Source) -> tuple[int, int]:
     quote = row.fields["quote"]
     if not quote:
         raise row.error("quote", "empty quote")
-    try:
-        start = int(row.fields["quote_start"])
-    except ValueError:
-        raise row.error("quote_start", f"'{row.fields['quote_start']}' is not an offset") from None
+    start = offset(row, "quote_start")
     if source.document[start : start + len(quote)] != quote:
         found = source.document.find(quote)
         hint = f"; it is at {found}" if found >= 0 else "; the quote is not in the document"
@@ -103,6 +113,111 @@ def _quote_span(row: Row, source: Source) -> tuple[int, int]:
             "quote", f"quote not found at offset {start} of {source.document_path.name}{hint}"
         )
     return start, start + len(quote)
+
+
+def _count(row: Row) -> tuple[int, str, str]:
+    """The whole, non-negative count `raw` states, its qualifier and any unit it prints."""
+    raw = row.fields["raw"]
+    try:
+        quantity = parse_quantity(raw)
+    except NumberFormatError as exc:
+        raise row.error("raw", str(exc)) from None
+    if quantity.value < 0:
+        raise row.error("raw", f"'{raw}' is a negative count")
+    if quantity.value != int(quantity.value):
+        raise row.error("raw", f"'{raw}' is not a whole count")
+    if quantity.value > MAX_COUNT:
+        raise row.error("raw", f"'{raw[:40]}' is larger than any count ({MAX_COUNT:.0e})")
+    return int(quantity.value), str(quantity.qualifier), quantity.unit_text
+
+
+def _following_word(text: str, ref: Reference) -> str | None:
+    """The unit word printed right after a number ('19 cases', '6000余人', '5.8万人次'):
+    the longest word of any unit that `text` starts with, as a whole word."""
+    text = text.lstrip()
+    words = [w for code in ref.units.rows for w in ref.unit_words(code)]
+    for word in sorted(words, key=len, reverse=True):
+        if not text.casefold().startswith(word):
+            continue
+        after = text[len(word) : len(word) + 1]
+        if not (word.isascii() and after[:1].isalnum()):
+            return word
+    return None
+
+
+def _check_unit(row: Row, measure: str, unit_text: str, after: str, ref: Reference) -> str:
+    """The measure's unit, checked against the word printed with the number: '19 cases'
+    cannot be a count of persons, nor '19 people' a count of cases."""
+    unit = ref.measures.rows[measure]["unit"]
+    if unit_text and normalise_name(unit_text) not in ref.unit_words(unit):
+        raise row.error("raw", f"unit '{unit_text}' does not fit {measure} ({unit})")
+    word = None if unit_text else _following_word(after, ref)
+    if word and word not in ref.unit_words(unit):
+        counted = [code for code in ref.units.rows if word in ref.unit_words(code)]
+        raise row.error(
+            "measure",
+            f"the quote says '{row.fields['raw']} {word}', a count of {' or '.join(counted)}; "
+            f"{measure} counts {unit}",
+        )
+    return unit
+
+
+def _scope(row: Row, source: Source, ref: Reference) -> str:
+    """The figure's own scope, else the origin's (checked once, by `check_scope`)."""
+    printed = row.fields.get("scope", "")
+    if not printed:
+        return ref.scopes.code_for(source.scope)
+    code = ref.scopes.code_for(printed)
+    if code is None:
+        hint = ref.scopes.hint(printed)
+        raise row.error("scope", f"unknown scope '{printed}' (not in scopes.csv){hint}")
+    return code
+
+
+def check_scope(source: Source, ref: Reference) -> None:
+    """The origin's default scope is a scope of the reference."""
+    if ref.scopes.code_for(source.scope) is None:
+        hint = ref.scopes.hint(source.scope)
+        raise source.origin_error("scope", f"unknown scope '{source.scope}'{hint}")
+
+
+def _periods(
+    row: Row, source: Source, crime: str | None, case: str | None, ref: Reference
+) -> dict[str, object]:
+    """The stated period and the effective one: a count of an offence cannot start before
+    the offence existed, so a stated start before `in_force` is moved to it, and said."""
+    stated_start, stated_end = _date(row, "period_start"), _date(row, "period_end")
+    period_note = ""
+    if stated_start and stated_end is None:
+        stated_end = source.date
+        period_note = f"No end stated; taken as the source date. {source.origin['period_note']}"
+    if stated_start and stated_end and stated_end < stated_start:
+        raise row.error("period_end", "period ends before it starts")
+    start, derived = stated_start, ""
+    if crime and not case and stated_start:
+        in_force = ref.in_force(crime)
+        if stated_end < in_force:
+            raise row.error(
+                "period_end", f"the period ends before {crime} came into force ({in_force})"
+            )
+        if stated_start < in_force:
+            law = ref.crimes.rows[crime]
+            start = in_force
+            derived = (
+                f"The source states a period from {stated_start.isoformat()}, but "
+                f"{law['article']} ({law['name_zh']}) is in force only since "
+                f"{in_force.isoformat()} ({law['introduced_by']}): the count can cover at most "
+                f"{in_force.isoformat()} to {stated_end.isoformat()}. This is an inference from "
+                "the law, not a statement of the source."
+            )
+    return {
+        "period_start": start,
+        "period_end": stated_end,
+        "stated_start": stated_start,
+        "stated_end": stated_end,
+        "period_note": " ".join(period_note.split()),
+        "derived_note": derived,
+    }
 
 
 def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correction]) -> Figure:
@@ -115,44 +230,30 @@ def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correcti
         raw_offset = locate(f["raw"], f["quote"])
     except ValueError as exc:
         raise row.error("raw", f"'{f['raw']}' {exc}") from None
-    try:
-        quantity = parse_quantity(f["raw"])
-    except NumberFormatError as exc:
-        raise row.error("raw", str(exc)) from None
-    if quantity.value < 0:
-        raise row.error("raw", f"'{f['raw']}' is a negative count")
+    value, qualifier, unit_text = _count(row)
     measure, measure_fixes = _code(row, "measure", ref.measures, source.id, ledger)
     if measure is None:
         raise row.error("measure", "empty measure")
-    unit = ref.measures.rows[measure]["unit"]
-    if quantity.unit_text and normalise_name(quantity.unit_text) not in ref.unit_words(unit):
-        raise row.error("raw", f"unit '{quantity.unit_text}' does not fit {measure} ({unit})")
+    after = f["quote"][raw_offset + len(f["raw"]) :]
+    unit = _check_unit(row, measure, unit_text, after, ref)
     case, case_fixes = _code(row, "case", ref.cases, source.id, ledger)
     crime, crime_fixes = _code(row, "crime", ref.crimes, source.id, ledger)
     case_crime = ref.cases.rows[case]["crime"] if case else ""
     if crime and case_crime and crime != case_crime:
         raise row.error("crime", f"'{crime}' differs from the crime of case {case}")
-    period_start, period_end = _date(row, "period_start"), _date(row, "period_end")
-    period_note = ""
-    if period_start and period_end is None:
-        period_end = source.date
-        period_note = f"No end stated; taken as the source date. {source.origin['period_note']}"
-    if period_start and period_end and period_end < period_start:
-        raise row.error("period_end", "period ends before it starts")
+    crime = crime or case_crime or None
     raw_start = quote_start + raw_offset
     return Figure(
         source_id=source.id,
-        source_role=source.role,
         figure_id=f["figure_id"],
         measure=measure,
-        crime=crime or case_crime or None,
+        crime=crime,
         case=case,
-        value=quantity.value,
-        qualifier=str(quantity.qualifier),
+        scope=_scope(row, source, ref),
+        value=value,
+        qualifier=qualifier,
         unit=unit,
-        period_start=period_start,
-        period_end=period_end,
-        period_note=" ".join(period_note.split()),
+        **_periods(row, source, crime, case, ref),
         raw=f["raw"],
         quote=f["quote"],
         quote_start=quote_start,

@@ -2,7 +2,8 @@
 origin (origin.yml), the figures as transcribed (figures.csv) and the numbers of the
 document that are deliberately not figures (excluded.csv).
 
-A new press release is added by adding a folder; nothing here names a source."""
+A new press release is added by adding a folder; nothing here names a source, and no
+source ranks above another: a report chooses releases, crimes or spans by parameters."""
 
 from __future__ import annotations
 
@@ -11,33 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from report_lib import ids
+from report_lib.data import schemas, yamlfile
 from report_lib.data.csvfile import read_rows, read_text
-from report_lib.errors import DataError
+from report_lib.errors import Collector, DataError
 from report_lib.hashing import sha256_file
 
 ORIGIN = "origin.yml"
 FIGURES = "figures.csv"
 EXCLUDED = "excluded.csv"
-ROLES = ("primary", "secondary")
-ORIGIN_KEYS = (
-    "id",
-    "role",
-    "title",
-    "publisher",
-    "outlet_language",
-    "event",
-    "date",
-    "speakers",
-    "address",
-    "date_accessed",
-    "files",
-    "transcription_notes",
-    "translation_notes",
-    "period_note",
-)
 FIGURE_COLUMNS = (
     "figure_id",
     "raw",
@@ -51,6 +34,7 @@ FIGURE_COLUMNS = (
     "corroborated_by",
     "corroboration_note",
 )
+OPTIONAL_FIGURE_COLUMNS = ("scope",)  # empty or absent: the origin's scope
 EXCLUDED_COLUMNS = ("text", "start", "reason")
 
 
@@ -71,90 +55,91 @@ class Source:
     id: str
     folder: Path
     origin: dict[str, Any]
+    date: dt.date
     document_path: Path
     document: str
     figures: list[Row]
     exclusions: list[Row]
+    lines: dict[tuple, int]  # the line of each key of origin.yml
 
     @property
-    def role(self) -> str:
-        return self.origin["role"]
+    def scope(self) -> str:
+        return self.origin["scope"]
 
-    @property
-    def date(self) -> dt.date:
-        return self.origin["date"]
+    def origin_error(self, key: str, message: str) -> DataError:
+        return DataError(self.folder / ORIGIN, message, row=self.lines.get((key,)), field=key)
 
 
-def _load_origin(folder: Path) -> dict[str, Any]:
+def _load_origin(folder: Path) -> tuple[dict[str, Any], dt.date, dict[tuple, int]]:
     path = folder / ORIGIN
-    try:
-        origin = yaml.safe_load(read_text(path))
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise DataError(path, "not valid YAML", row=None if line is None else line + 1) from None
-    if not isinstance(origin, dict):
-        raise DataError(path, "expected a mapping of keys to values")
-    for key in ORIGIN_KEYS:
-        if key not in origin:
-            raise DataError(path, f"missing key '{key}'", field=key)
+    origin, lines = yamlfile.load(path, schemas.ORIGIN)
     if origin["id"] != folder.name:
         raise DataError(
-            path, f"id '{origin['id']}' differs from folder '{folder.name}'", field="id"
+            path,
+            f"id '{origin['id']}' differs from folder '{folder.name}'",
+            row=lines.get(("id",)),
+            field="id",
         )
-    if origin["role"] not in ROLES:
-        raise DataError(path, f"role must be one of {', '.join(ROLES)}", field="role")
-    for key in ("date", "date_accessed"):
-        if not isinstance(origin[key], dt.date):
-            raise DataError(path, f"'{origin[key]}' is not a date (YYYY-MM-DD)", field=key)
-    files = origin["files"]
-    if not isinstance(files, list) or len(files) != 1:
-        raise DataError(path, "list exactly one document under 'files'", field="files")
-    return origin
+    dates = {
+        key: yamlfile.real_date(path, origin[key], key, lines.get((key,)))
+        for key in ("date", "date_accessed")
+    }
+    return origin, dates["date"], lines
 
 
 def _check_document(folder: Path, origin: dict[str, Any]) -> Path:
+    """The document, proven to be a file of this folder (no link out), with its checksum."""
     entry = origin["files"][0]
     origin_path = folder / ORIGIN
-    if not isinstance(entry, dict) or not entry.get("name") or not entry.get("sha256"):
-        raise DataError(origin_path, "each file needs a name and a sha256", field="files")
     path = folder / entry["name"]
-    read_text(path)
+    inside = path.resolve()
+    if path.is_symlink() or inside.parent != folder.resolve():
+        raise DataError(
+            origin_path, f"'{entry['name']}' leads outside {folder}", field="files[0].name"
+        )
+    read_text(path, strip_bom=False, controls=False)
     actual = sha256_file(path)
     if actual != entry["sha256"]:
         raise DataError(
             origin_path,
             f"checksum mismatch for {entry['name']}: recorded {entry['sha256'][:12]}…, "
             f"the file has {actual}",
-            field="sha256",
+            field="files[0].sha256",
         )
     return path
 
 
+def _rows(path: Path, columns: tuple[str, ...]) -> list[Row]:
+    return [Row(path, n, r) for n, r in read_rows(path, columns)]
+
+
 def load_source(folder: Path) -> Source:
-    """Load a source folder, checking its name (an id: it reaches links and pages), its
-    origin and the checksum of its document."""
-    ids.check(folder.name, folder.parent, "source folder")
-    origin = _load_origin(folder)
+    """Load a source folder, checking its origin and the checksum of its document."""
+    ids.check(folder.name, folder, "folder name")
+    if folder.is_symlink():
+        raise DataError(folder, "a source folder must not be a link")
+    origin, date, lines = _load_origin(folder)
     document_path = _check_document(folder, origin)
-    figures = [Row(folder / FIGURES, n, r) for n, r in read_rows(folder / FIGURES, FIGURE_COLUMNS)]
-    exclusions = [
-        Row(folder / EXCLUDED, n, r) for n, r in read_rows(folder / EXCLUDED, EXCLUDED_COLUMNS)
-    ]
+    figures = _rows(folder / FIGURES, FIGURE_COLUMNS)
+    exclusions = _rows(folder / EXCLUDED, EXCLUDED_COLUMNS)
     if not figures:
         raise DataError(folder / FIGURES, "no figures")
     return Source(
         id=folder.name,
         folder=folder,
         origin=origin,
+        date=date,
         document_path=document_path,
-        document=read_text(document_path),
+        document=read_text(document_path, strip_bom=False),
         figures=figures,
         exclusions=exclusions,
+        lines=lines,
     )
 
 
-def load_sources(raw: Path) -> list[Source]:
-    """Every folder of `raw` is a source (a folder without its files is an error)."""
+def load_sources(raw: Path, errors: Collector) -> list[Source]:
+    """Every folder of `raw` is a source (a folder without its files is an error). A
+    source with a defect is reported in `errors` and left out; the others load."""
     if not raw.is_dir():
         raise DataError(raw, "no such folder")
     if (raw / ORIGIN).exists():
@@ -162,4 +147,8 @@ def load_sources(raw: Path) -> list[Source]:
     folders = sorted(p for p in raw.iterdir() if p.is_dir() and not p.name.startswith("."))
     if not folders:
         raise DataError(raw, "no source folders")
-    return [load_source(folder) for folder in folders]
+    sources = []
+    for folder in folders:
+        with errors.guard():
+            sources.append(load_source(folder))
+    return sources

@@ -1,9 +1,12 @@
 """The report's charts. Each returns its figure together with the exact numbers it plots,
 so the build can save them and the narrative check can hold prose to them.
 
-Rows are chosen by measure, crime, case and source-role codes; labels, source names and
-every number come from the arguments and the frame. Figures are built with `Figure`
-rather than pyplot, so no chart leaves state behind or is shown twice in a notebook.
+Rows are chosen by release (source id), scope, measure, crime and case codes: releases
+are equals, and a chart draws on the one its caller names. Labels, source names and every
+number come from the arguments and the frame. Comparisons use each figure's effective
+period (`period_start`, `period_end`), which never starts before its offence existed.
+Figures are built with `Figure` rather than pyplot, so no chart leaves state behind or is
+shown twice in a notebook.
 Table rows are in drawing order: bar containers first to last, bars top to bottom.
 """
 
@@ -25,8 +28,7 @@ from matplotlib.patches import Patch
 
 from report_lib.report import fmt, style
 
-PRIMARY = "primary"
-SECONDARY = "secondary"
+ALL_SCOPE = "all"
 ARRESTS = "arrests_approved"
 PROSECUTED = "persons_prosecuted"
 READS = "reads"
@@ -47,9 +49,6 @@ MEASURE_NOUNS: Mapping[str, str] = MappingProxyType(
     {ARRESTS: "arrests", PROSECUTED: "prosecutions"}
 )
 MEASURE_HATCH: Mapping[str, str] = MappingProxyType({ARRESTS: "///", PROSECUTED: ""})
-ROLE_LABELS: Mapping[str, str] = MappingProxyType(
-    {PRIMARY: "Primary source", SECONDARY: "Later report (context only)"}
-)
 
 LOG_SPAN = 100  # log axis once the largest bar is more than this many times the smallest
 LOG_TICKS = 7  # at most this many decade ticks while labels are short ("100,000")...
@@ -58,7 +57,7 @@ SHORT_TICK_CHARS = 7  # "100,000"
 LOG_HEADROOM = 8  # right limit = largest x 8, room for its value label on a log axis
 LINEAR_HEADROOM = 1.18
 TITLE_WRAP = 70  # characters per title line at 13 pt bold on an 8-inch figure
-GROUP_GAP = 0.6  # blank bar-heights between primary and secondary groups
+DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,9 +73,16 @@ class Chart:
 # --- selecting rows -------------------------------------------------------------------
 
 
-def _statements(df: pd.DataFrame, measures: Iterable[str], roles: Iterable[str]) -> pd.DataFrame:
-    """Rows for these measures and source roles, each statement once (repeats dropped)."""
-    keep = df["measure"].isin(list(measures)) & df["source_role"].isin(list(roles))
+def _statements(
+    df: pd.DataFrame, measures: Iterable[str] | None = None, source: str | None = None
+) -> pd.DataFrame:
+    """Rows of these measures (all if None) and this release (all if None), each statement
+    once (repeats dropped)."""
+    keep = pd.Series(True, index=df.index)
+    if measures is not None:
+        keep &= df["measure"].isin(list(measures))
+    if source is not None:
+        keep &= df["source_id"] == source
     if "repeats" in df.columns:
         keep &= df["repeats"].isna()
     return df.loc[keep]
@@ -105,12 +111,17 @@ def _ordered(codes: pd.Series, labels: Mapping[str, str], what: str) -> list[str
     return [code for code in labels if code in present]
 
 
-def _crime_counts(df: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """Primary arrests and prosecutions per crime, measure by measure in `labels` order."""
-    rows = _statements(df, COUNT_MEASURES, [PRIMARY])
+def _crime_counts(
+    df: pd.DataFrame, labels: Mapping[str, str], source: str, scope: str = ALL_SCOPE
+) -> pd.DataFrame:
+    """One release's arrests and prosecutions per crime in one scope, measure by measure
+    in `labels` order."""
+    rows = _statements(df, COUNT_MEASURES, source)
     rows = rows[rows["crime"].notna() & rows["case"].isna()]
+    if "scope" in rows.columns:
+        rows = rows[rows["scope"] == scope]
     if rows.empty:
-        raise ValueError("no primary arrests or prosecutions by crime in the frame")
+        raise ValueError(f"no arrests or prosecutions by crime in {source} ({scope})")
     _require_unique(rows, ["measure", "crime"])
     crimes = _ordered(rows["crime"], labels, "crime")
     counts = rows.groupby("crime")["measure"].nunique()
@@ -123,10 +134,26 @@ def _crime_counts(df: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     return rows.iloc[order]
 
 
+def comparable_releases(df: pd.DataFrame, crime: str, labels: Mapping[str, str]) -> list[str]:
+    """The releases that give arrests and prosecutions for this crime and at least one
+    other, in one scope: where a profile can set the crime among the others."""
+    found = []
+    for source in dict.fromkeys(df.loc[df["crime"] == crime, "source_id"]):
+        try:
+            rows = _crime_counts(df, labels, source)
+        except ValueError:
+            continue
+        if crime in set(rows["crime"]) and rows["crime"].nunique() > 1:
+            found.append(source)
+    return found
+
+
 def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crime") -> pd.DataFrame:
-    """One row per mark: what it is (crime or case), its measure, value and bar label."""
+    """One row per mark: what it is (crime or case), its measure, value, effective period
+    and bar label."""
     table = pd.DataFrame(
         {
+            "source_id": rows["source_id"],
             key: rows[key],
             f"{key}_label": rows[key].map(dict(labels)),
             "measure": rows["measure"],
@@ -134,6 +161,8 @@ def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crim
             "value": rows["value"],
             "qualifier": rows["qualifier"],
             "unit": rows["unit"],
+            "period_start": rows["period_start"],
+            "period_end": rows["period_end"],
         }
     ).reset_index(drop=True)
     table["label"] = [
@@ -179,11 +208,51 @@ def _period_of(rows: pd.DataFrame) -> str | None:
     return None if pd.isna(start) else fmt.period(start, end)
 
 
-def _source_text(rows: pd.DataFrame, source_labels: Mapping[str, str] | None) -> str:
+def _derived(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose effective start was moved to the day their offence came into force."""
+    if "stated_start" not in rows.columns:
+        return rows.iloc[0:0]
+    moved = rows["stated_start"].notna() & (rows["stated_start"] != rows["period_start"])
+    return rows[moved]
+
+
+def _derivation_note(rows: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
+    """Why a crime's counts cover less than the source says, one sentence per crime."""
+    notes = []
+    for crime, part in _derived(rows).groupby("crime", sort=False):
+        first = part.iloc[0]
+        stated = fmt.period(first["stated_start"], None).removeprefix("from ")
+        notes.append(
+            f"{(labels or {}).get(crime, crime)} counted from {fmt.day(first['period_start'])}, "
+            f"when its offence came into force; the source says from {stated} (an inference "
+            "from the law, not a statement of the source)."
+        )
+    return " ".join(notes)
+
+
+def _periods_text(rows: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
+    """'Period: ….', or each crime's period where they differ, with why one is shorter."""
+    period = _period_of(rows)
+    if period:
+        text = f"Period: {period}."
+    else:
+        parts = []
+        for (start, end), part in rows.groupby(["period_start", "period_end"], sort=True):
+            names = [(labels or {}).get(c, c) for c in dict.fromkeys(part["crime"].dropna())]
+            parts.append(f"{fmt.period(start, end)} ({', '.join(names)})")
+        text = f"Periods: {'; '.join(parts)}." if parts else ""
+    return f"{text} {_derivation_note(rows, labels)}".strip()
+
+
+def _source_text(
+    rows: pd.DataFrame,
+    source_labels: Mapping[str, str] | None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     names = [_source_name(s, rows, source_labels) for s in dict.fromkeys(rows["source_id"])]
     text = f"{'Source' if len(names) == 1 else 'Sources'}: {'; '.join(names)}."
-    period = _period_of(rows)
-    return f"{text} Period: {period}." if period else text
+    period = _periods_text(rows, labels)
+    return f"{text} {period}" if period else text
 
 
 def _sentence_list(parts: Sequence[str]) -> str:
@@ -290,7 +359,7 @@ def _grouped_bars(
         y = part["crime"].map(slot).to_numpy() + offset
         colours = [colour_of(crime) for crime in part["crime"]]
         _bars(ax, y, part, values, height=height, color=colours, hatch=MEASURE_HATCH[measure])
-    names = dict(zip(table["crime"], table["crime_label"], strict=True))
+    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
     ax.set_yticks(range(len(crimes)), [names[c] for c in crimes])
     ax.set_ylim(len(crimes) - 0.5, -0.5)  # first crime on top
     handles = [
@@ -305,10 +374,30 @@ def _grouped_bars(
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(handles))
 
 
+def _tick_labels(table: pd.DataFrame) -> list[str]:
+    """Crime labels, with the effective period of any crime whose period is not the most
+    common one (a count over a shorter period must not pass for one over the same)."""
+    if "period_start" not in table.columns or table["period_start"].isna().all():
+        return table["crime_label"].tolist()
+    periods = list(zip(table["period_start"], table["period_end"], strict=True))
+    usual = max(set(periods), key=periods.count)
+    return [
+        label if period == usual else f"{label}\n({fmt.period(*period)})"
+        for label, period in zip(table["crime_label"], periods, strict=True)
+    ]
+
+
 def _count_alt(table: pd.DataFrame, what: str, log: bool, period: str | None) -> str:
-    """'Insult and defamation: 168 arrests approved and 213 persons prosecuted; ...'."""
+    """'Insult and defamation: 168 arrests approved and 213 persons prosecuted; ...', with
+    the periods of the crimes where they differ."""
     scale = " on a logarithmic scale" if log else ""
     when = f", {period}" if period else ""
+    differ = (
+        ""
+        if period
+        else " "
+        + _periods_text(table, dict(zip(table["crime"], table["crime_label"], strict=True)))
+    )
     parts = []
     for crime_label, part in table.groupby("crime_label", sort=False):
         said = [
@@ -316,24 +405,27 @@ def _count_alt(table: pd.DataFrame, what: str, log: bool, period: str | None) ->
             for v, q, m in zip(part["value"], part["qualifier"], part["measure_label"], strict=True)
         ]
         parts.append(f"{crime_label}, {' and '.join(said)}")
-    return f"Horizontal bar chart{scale} of {what}{when}: {_sentence_list(parts)}."
+    return f"Horizontal bar chart{scale} of {what}{when}: {_sentence_list(parts)}.{differ}".rstrip()
 
 
 # --- charts ---------------------------------------------------------------------------
 
 
 def arrests_vs_prosecutions(
-    df: pd.DataFrame, labels: Mapping[str, str], source_labels: Mapping[str, str] | None = None
+    df: pd.DataFrame,
+    labels: Mapping[str, str],
+    source: str,
+    source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Arrests approved beside persons prosecuted for each crime (primary source)."""
-    rows = _crime_counts(df, labels)
+    rows = _crime_counts(df, labels, source)
     _require_exact(rows, "the share wording of the title")
     table = _count_table(rows, labels)
     title = _leader_title(_with_shares(table), fmt.share_phrase)
     fig, ax = _figure()
-    _grouped_bars(ax, table, "value", lambda crime: style.CRIME_COLOURS[crime])
+    _grouped_bars(ax, table, "value", lambda crime: style.crime_colour(crime))
     log = _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
-    _finish(fig, title, _source_text(rows, source_labels))
+    _finish(fig, title, _source_text(rows, source_labels, labels))
     alt = _count_alt(
         table, "arrests approved and persons prosecuted by crime", log, _period_of(rows)
     )
@@ -341,22 +433,25 @@ def arrests_vs_prosecutions(
 
 
 def shares(
-    df: pd.DataFrame, labels: Mapping[str, str], source_labels: Mapping[str, str] | None = None
+    df: pd.DataFrame,
+    labels: Mapping[str, str],
+    source: str,
+    source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Each crime's share of all arrests and of all prosecutions (linear: parts of a whole)."""
-    rows = _crime_counts(df, labels)
+    rows = _crime_counts(df, labels, source)
     _require_exact(rows, "a share")
     table = _with_shares(_count_table(rows, labels))
     table["label"] = table["share"].map(fmt.percent)
     title = _leader_title(table, fmt.percent)
     fig, ax = _figure()
-    _grouped_bars(ax, table, "share", lambda crime: style.CRIME_COLOURS[crime])
+    _grouped_bars(ax, table, "share", lambda crime: style.crime_colour(crime))
     ax.set_xlim(0, 1.12)
     ax.xaxis.set_major_locator(ticker.MultipleLocator(0.25))
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
     ax.set_xlabel("Share of the total over the crimes shown")
     ax.grid(axis="y", visible=False)
-    _finish(fig, title, _source_text(rows, source_labels))
+    _finish(fig, title, _source_text(rows, source_labels, labels))
     parts = []
     for measure, part in table.groupby("measure", sort=False):
         said = [
@@ -378,10 +473,13 @@ def _per_arrest(rows: pd.DataFrame) -> pd.Series:
 
 
 def prosecuted_per_arrest(
-    df: pd.DataFrame, labels: Mapping[str, str], source_labels: Mapping[str, str] | None = None
+    df: pd.DataFrame,
+    labels: Mapping[str, str],
+    source: str,
+    source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Persons prosecuted per arrest approved, by crime, with the cohort caveat on the chart."""
-    rows = _crime_counts(df, labels)
+    rows = _crime_counts(df, labels, source)
     _require_exact(rows, "a ratio")
     wide = rows.pivot(index="crime", columns="measure", values="value")
     crimes = list(dict.fromkeys(rows["crime"]))
@@ -394,6 +492,10 @@ def prosecuted_per_arrest(
         }
     )
     table["ratio"] = table["crime"].map(_per_arrest(rows))
+    periods = rows.drop_duplicates("crime").set_index("crime")
+    table.insert(0, "source_id", table["crime"].map(periods["source_id"]))
+    table["period_start"] = table["crime"].map(periods["period_start"])
+    table["period_end"] = table["crime"].map(periods["period_end"])
     decimals = fmt.DECIMALS["ratio"]
     table["label"] = [fmt.bound_label(r, fmt.EXACT, decimals) for r in table["ratio"]]
     if (table["ratio"] > 1).all():
@@ -408,9 +510,9 @@ def prosecuted_per_arrest(
         table,
         "ratio",
         height=0.6,
-        color=[style.CRIME_COLOURS[c] for c in table["crime"]],
+        color=[style.crime_colour(c) for c in table["crime"]],
     )
-    ax.set_yticks(range(len(table)), table["crime_label"].tolist())
+    ax.set_yticks(range(len(table)), _tick_labels(table))
     ax.set_ylim(len(table) - 0.5, -0.5)
     _value_axis(
         ax,
@@ -434,7 +536,7 @@ def prosecuted_per_arrest(
         "were never arrested (e.g. released on bail pending trial), so this is not a rate of "
         "arrests ending in prosecution."
     )
-    _finish(fig, title, f"{note}\n{_source_text(rows, source_labels)}")
+    _finish(fig, title, f"{note}\n{_source_text(rows, source_labels, labels)}")
     parts = [
         f"{name} {fmt.number(r, decimals=decimals)} ({fmt.number(int(p))} persons prosecuted, "
         f"{fmt.number(int(a))} arrests approved)"
@@ -453,12 +555,13 @@ def crime_in_context(
     df: pd.DataFrame,
     labels: Mapping[str, str],
     crime: str,
+    source: str,
     source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """One crime in its colour among the others in grey, for that crime's profile."""
-    rows = _crime_counts(df, labels)
+    rows = _crime_counts(df, labels, source)
     if crime not in set(rows["crime"]):
-        raise KeyError(f"no primary arrests or prosecutions for crime {crime!r}")
+        raise KeyError(f"no arrests or prosecutions for crime {crime!r} in {source}")
     _require_exact(rows, "the share in the title")
     table = _with_shares(_count_table(rows, labels)).assign(
         highlighted=lambda t: t["crime"] == crime
@@ -471,13 +574,13 @@ def crime_in_context(
     ]
     title = f"{labels[crime]} accounts for {' and '.join(said)}"
     fig, ax = _figure()
-    colour = style.CRIME_COLOURS[crime]
+    colour = style.crime_colour(crime)
     _grouped_bars(ax, table, "value", lambda c: colour if c == crime else style.NEUTRAL_LIGHT)
     for tick in ax.get_yticklabels():
-        if tick.get_text() == labels[crime]:
+        if tick.get_text().split("\n")[0] == labels[crime]:
             tick.set_fontweight("bold")
     log = _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
-    _finish(fig, title, _source_text(rows, source_labels))
+    _finish(fig, title, _source_text(rows, source_labels, labels))
     alt = _count_alt(
         table,
         f"arrests approved and persons prosecuted by crime, {labels[crime]} highlighted",
@@ -492,7 +595,7 @@ def _spread_table(rows: pd.DataFrame, case_labels: Mapping[str, str]) -> pd.Data
     reads-per-hour it implies (a lower bound when the reads are)."""
     reads = rows[rows["measure"] == READS]
     if reads.empty:
-        raise ValueError("no primary reads for any case in the frame")
+        raise ValueError("no reads for any case in the frame")
     windows = rows[rows["measure"] == WINDOW]
     if not windows.empty and set(windows["unit"]) != {WINDOW_UNIT}:
         raise ValueError(f"reach windows must be in {WINDOW_UNIT}: {set(windows['unit'])}")
@@ -522,10 +625,11 @@ def _within(hours: int) -> str:
 def online_spread(
     df: pd.DataFrame,
     case_labels: Mapping[str, str],
+    source: str,
     source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Reads per case (with the stated time window) and, in its own panel and unit, discussions."""
-    rows = _statements(df, (READS, WINDOW, DISCUSSIONS), [PRIMARY])
+    rows = _statements(df, (READS, WINDOW, DISCUSSIONS), source)
     rows = rows[rows["case"].notna()]
     _require_unique(rows, ["measure", "case"])
     table = _spread_table(rows, case_labels)
@@ -557,116 +661,192 @@ def online_spread(
     return Chart(fig, table, alt, title)
 
 
-def _context_table(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """One row per figure, primary first; sources numbered [1], [2]... in that order."""
-    order = rows.assign(
-        _measure=rows["measure"].map({m: i for i, m in enumerate(COUNT_MEASURES)}),
-        _role=rows["source_role"].map({PRIMARY: 0, SECONDARY: 1}),
-    )
-    refs: dict[str, int] = {}
-    for source in order.sort_values(["_role", "period_start"], kind="stable")["source_id"]:
-        refs.setdefault(source, len(refs) + 1)
-    order = order.sort_values(["_measure", "_role", "period_start", "period_end", "source_id"])
+# --- figures over time ----------------------------------------------------------------
+
+
+def per_year(value: float, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """A count spread evenly over its effective period, per year (both ends counted)."""
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+    return float(value) / (days / DAYS_PER_YEAR)
+
+
+def _per_year_shown(rate: float, qualifier: str) -> tuple[float, int]:
+    """The rate as printed and its decimals: whole from 10 up; a lower bound's rate is
+    rounded down, never up, so that it stays true."""
+    decimals = 0 if rate >= 10 else fmt.DECIMALS["ratio"]
+    scale = 10**decimals
+    if qualifier == fmt.MORE_THAN:
+        return math.floor(rate * scale) / scale, decimals
+    return float(fmt.rounded(rate, decimals)), decimals
+
+
+def _per_year_text(shown: float, decimals: int, qualifier: str) -> str:
+    return f"{fmt.number(shown, qualifier, decimals)} a year"
+
+
+def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.DataFrame:
+    """One row per figure: what, where from, its effective period and rate per year."""
+    rows = rows.sort_values(["scope", "unit", "period_start", "period_end", "source_id"])
     table = pd.DataFrame(
         {
-            "measure": order["measure"],
-            "measure_label": order["measure"].map(dict(MEASURE_LABELS)),
-            "source_id": order["source_id"],
-            "source_role": order["source_role"],
-            "source_ref": order["source_id"].map(refs),
-            "period_start": order["period_start"],
-            "period_end": order["period_end"],
-            "value": order["value"],
-            "qualifier": order["qualifier"],
-            "unit": order["unit"],
+            "figure_id": rows["figure_id"],
+            "source_id": rows["source_id"],
+            "crime": rows["crime"],
+            "crime_label": rows["crime"].map(dict(labels)),
+            "measure": rows["measure"],
+            "measure_label": rows["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
+            "scope": rows["scope"],
+            "unit": rows["unit"],
+            "value": rows["value"],
+            "qualifier": rows["qualifier"],
+            "period_start": rows["period_start"],
+            "period_end": rows["period_end"],
+            "stated_start": rows.get("stated_start", rows["period_start"]),
         }
     ).reset_index(drop=True)
-    table.insert(
-        7,
-        "period",
-        [fmt.period(s, e) for s, e in zip(table["period_start"], table["period_end"], strict=True)],
-    )
-    table["label"] = [
-        fmt.bound_label(int(v), q) for v, q in zip(table["value"], table["qualifier"], strict=True)
+    table["period"] = [
+        fmt.period(s, e) for s, e in zip(table["period_start"], table["period_end"], strict=True)
     ]
-    return table, refs
+    table["per_year"] = [
+        per_year(v, s, e)
+        for v, s, e in zip(table["value"], table["period_start"], table["period_end"], strict=True)
+    ]
+    shown = [
+        _per_year_shown(r, q) for r, q in zip(table["per_year"], table["qualifier"], strict=True)
+    ]
+    table["per_year_shown"] = [value for value, _ in shown]
+    table["per_year_text"] = [
+        _per_year_text(value, decimals, q)
+        for (value, decimals), q in zip(shown, table["qualifier"], strict=True)
+    ]
+    table["label"] = [
+        f"{fmt.bound_label(int(v), q)} · {t}"
+        for v, q, t in zip(table["value"], table["qualifier"], table["per_year_text"], strict=True)
+    ]
+    table["row_label"] = [row_label(row) for row in table.itertuples()]
+    return table
 
 
-def _context_title(table: pd.DataFrame, crime_label: str) -> str:
-    """The primary figure, then the later figure whose period is widest (the one most like
-    the primary's cumulative total). Prosecutions lead when there are any."""
-    primary = table[table["source_role"] == PRIMARY]
-    if primary.empty:
-        raise ValueError(f"no primary figure for {crime_label} to set the context against")
-    measures = set(primary["measure"])
-    focus = PROSECUTED if PROSECUTED in measures else primary["measure"].iloc[0]
-    first = primary[primary["measure"] == focus].iloc[0]
-    noun = MEASURE_LABELS[focus].lower()
-    value = fmt.number(int(first["value"]), first["qualifier"])
-    title = f"{crime_label}: {value} {noun} in {first['period']}"
-    later = table[(table["source_role"] == SECONDARY) & (table["measure"] == focus)]
-    if later.empty:
-        return title
-    span = later["period_end"] - later["period_start"]
-    widest = later.assign(_span=span).sort_values(["_span", "period_end"]).iloc[-1]
-    value = fmt.number(int(widest["value"]), widest["qualifier"])
-    return f"{title}; later reports: {value} in {widest['period']}"
-
-
-def context_series(
+def spans(
     df: pd.DataFrame,
     labels: Mapping[str, str],
-    crime: str = "personal_information",
+    *,
+    crime: str | None = None,
+    source: str | None = None,
+    scope_labels: Mapping[str, str] | None = None,
     source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
-    """The primary total beside later reports' figures, as separate bars in separate groups:
-    their periods differ, so no line may join them into one series."""
-    rows = _statements(df, COUNT_MEASURES, [PRIMARY, SECONDARY])
-    rows = rows[(rows["crime"] == crime) & rows["case"].isna()]
+    """Each count as a span on a time axis, from its effective start to its end, labelled
+    with its value and its rate per year. One panel per scope and unit; a lower bound is
+    drawn open (hatched, '≥'); a start moved to the day the offence came into force shows
+    the stated part as a dotted outline. No value axis: figures are never summed, stacked
+    or joined by a line."""
+    rows = _statements(df, None, source)
+    rows = rows[rows["case"].isna() & rows["period_start"].notna() & rows["crime"].notna()]
+    if crime is not None:
+        rows = rows[rows["crime"] == crime]
     if rows.empty:
-        raise KeyError(f"no arrests or prosecutions for crime {crime!r}")
-    _require_unique(rows, ["measure", "source_id", "period_start", "period_end"])
-    table, refs = _context_table(rows)
-    title = _context_title(table, labels[crime])
+        raise ValueError(f"no counts with a period for crime={crime!r}, source={source!r}")
+    names = {s: _source_name(s, rows, source_labels) for s in dict.fromkeys(rows["source_id"])}
+    refs = {
+        s: i
+        for i, s in enumerate(
+            sorted(names, key=lambda s: (rows.loc[rows["source_id"] == s, "period_end"].max(), s)),
+            1,
+        )
+    }
 
-    panels = [part for _, part in table.groupby("measure", sort=False)]
+    def row_label(row) -> str:
+        what = (
+            row.measure_label
+            if crime is not None
+            else f"{row.crime_label}: {row.measure_label.lower()}"
+        )
+        return f"{what} [{refs[row.source_id]}]"
+
+    table = _span_table(rows, labels, row_label)
+    panels = [part for _, part in table.groupby(["scope", "unit"], sort=False)]
     fig, axes = _figure(
-        2.0 + 0.42 * len(table),
+        1.4 + 0.45 * len(table) + 0.5 * len(panels),
         nrows=len(panels),
         squeeze=False,
         sharex=True,
-        height_ratios=[len(p) + GROUP_GAP for p in panels],
+        height_ratios=[len(p) + 0.6 for p in panels],
     )
-    colour_of = {PRIMARY: style.CRIME_COLOURS[crime], SECONDARY: style.NEUTRAL}
-    log = False
     for ax, part in zip(axes[:, 0], panels, strict=True):
-        y = np.arange(len(part)) + GROUP_GAP * (part["source_role"] == SECONDARY).to_numpy()
-        _bars(ax, y, part, "value", height=0.7, color=[colour_of[r] for r in part["source_role"]])
-        ticks = [f"{p} [{r}]" for p, r in zip(part["period"], part["source_ref"], strict=True)]
-        ax.set_yticks(y, ticks)
-        ax.set_ylim(y.max() + 0.5, -0.5)
-        ax.set_title(part["measure_label"].iloc[0])
-        log |= _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
-        ax.set_xlabel("" if ax is not axes[-1, 0] else ax.get_xlabel())
-    roles = list(dict.fromkeys(table["source_role"]))
-    axes[0, 0].legend(
-        handles=[Patch(color=colour_of[r], label=ROLE_LABELS[r]) for r in roles],
-        loc="lower right",
-        bbox_to_anchor=(1, 1.0),
-        ncols=len(roles),
-    )
-    names = {s: _source_name(s, rows, source_labels) for s in refs}
-    _finish(fig, title, f"Sources: {'; '.join(f'[{r}] {names[s]}' for s, r in refs.items())}.")
-
+        _draw_spans(ax, part)
+        scope = part["scope"].iloc[0]
+        scope_name = (scope_labels or {}).get(scope, scope)
+        ax.set_title(f"{part['unit'].iloc[0].capitalize()}, scope: {scope_name}")
+    _time_axis(axes[-1, 0], table)
+    subject = labels[crime] if crime is not None else "; ".join(names.values())
+    title = f"{subject}: each figure over its own period, never summed"
+    cited = sorted(names, key=refs.get)
+    footer = "Sources: " + "; ".join(f"[{refs[s]}] {names[s]}" for s in cited) + "."
+    _finish(fig, title, f"{footer} {_derivation_note(rows, labels)}".strip())
     described = [
-        f"{fmt.number(int(row.value), row.qualifier)} {row.measure_label.lower()} "
-        f"for {row.period} ({names[row.source_id]})"
+        f"{row.row_label.rsplit(' [', 1)[0]}, scope {row.scope}, "
+        f"{fmt.number(int(row.value), row.qualifier)} {row.unit} over {row.period} "
+        f"({row.per_year_text}; {names[row.source_id]})"
         for row in table.itertuples()
     ]
-    scale = " on a logarithmic scale" if log else ""
     alt = (
-        f"Horizontal bar charts{scale} of {labels[crime]} arrests approved and persons "
-        f"prosecuted, the primary source's figure set apart from later reports covering other "
-        f"periods: {_sentence_list(described)}."
+        f"Time chart of {subject}: each figure a horizontal span over its effective period, "
+        f"one panel per scope and unit, no line joining them: {_sentence_list(described)}."
     )
     return Chart(fig, table, alt, title)
+
+
+def _draw_spans(ax: Axes, part: pd.DataFrame) -> None:
+    for y, row in enumerate(part.itertuples()):
+        start, end = (
+            pd.Timestamp(row.period_start),
+            pd.Timestamp(row.period_end) + pd.Timedelta(days=1),
+        )
+        colour = style.crime_colour(row.crime)
+        bound = row.qualifier == fmt.MORE_THAN
+        ax.barh(
+            y,
+            end - start,
+            left=start,
+            height=0.55,
+            color="white" if bound else colour,
+            edgecolor=colour,
+            hatch="///" if bound else "",
+            linewidth=1.2,
+        )
+        stated = pd.Timestamp(row.stated_start)
+        if stated < start:
+            ax.barh(
+                y,
+                start - stated,
+                left=stated,
+                height=0.55,
+                fill=False,
+                edgecolor=style.NEUTRAL,
+                linestyle=":",
+                linewidth=1.2,
+            )
+        ax.annotate(
+            row.label,
+            xy=(end, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+            color=style.INK,
+        )
+    ax.set_yticks(range(len(part)), part["row_label"].tolist())
+    ax.set_ylim(len(part) - 0.4, -0.6)
+    ax.grid(axis="y", visible=False)
+
+
+def _time_axis(ax: Axes, table: pd.DataFrame) -> None:
+    """Whole years, with room on the right for the labels."""
+    first = pd.Timestamp(min(table["stated_start"].min(), table["period_start"].min()))
+    last = pd.Timestamp(table["period_end"].max())
+    left = pd.Timestamp(year=first.year, month=1, day=1)
+    right = pd.Timestamp(year=last.year + 1, month=1, day=1)
+    span = right - left
+    ax.set_xlim(left, right + span * 0.45)
+    ax.set_xlabel("Effective period of each figure")

@@ -17,14 +17,18 @@ def _by_measure(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     return table[table["measure"] == measure].set_index("crime")
 
 
+def _escaped(labels: Mapping[str, str]) -> dict[str, str]:
+    """Labels from the reference tables, as Markdown text: they are data, never markup."""
+    return {code: fmt.md_escape(label) for code, label in labels.items()}
+
+
 def overview(shares: pd.DataFrame, ratios: pd.DataFrame, labels: Mapping[str, str]) -> str:
     """The headline comparison of the crimes."""
     arrests, prosecuted = _by_measure(shares, ARRESTS), _by_measure(shares, PROSECUTED)
     leader = fmt.superlative(prosecuted["value"].to_dict())
     ratio = ratios.set_index("crime")["ratio"]
     highest, lowest = fmt.superlative(ratio.to_dict()), fmt.superlative((-ratio).to_dict())
-    shown = {code: fmt.md_escape(label) for code, label in labels.items()}
-    lowered = {code: fmt.md_escape(label.lower()) for code, label in labels.items()}
+    shown = _escaped(labels)
     counts = "\n".join(
         f"- {shown[crime]}: {fmt.number(arrests.loc[crime, 'value'])} arrests approved, "
         f"{fmt.number(prosecuted.loc[crime, 'value'])} persons prosecuted"
@@ -38,54 +42,121 @@ def overview(shares: pd.DataFrame, ratios: pd.DataFrame, labels: Mapping[str, st
         f"of both: {fmt.percent(arrests.loc[leader, 'share'])} of the arrests and "
         f"{fmt.percent(prosecuted.loc[leader, 'share'])} of the prosecutions.\n\n"
         f"For every crime more persons were prosecuted than arrests approved, from "
-        f"{fmt.ratio(ratio[lowest])} as many for {lowered[lowest]} to "
-        f"{fmt.ratio(ratio[highest])} as many for {lowered[highest]}. These counts are "
+        f"{fmt.ratio(ratio[lowest])} as many for {shown[lowest].lower()} to "
+        f"{fmt.ratio(ratio[highest])} as many for {shown[highest].lower()}. These counts are "
         "not the same cohort: a person prosecuted need not have been arrested (many are "
         "released on bail pending trial), and cases run across years, so the ratio is a "
         "comparison of workloads, not a rate."
     )
 
 
-def period(figures: pd.DataFrame) -> str:
-    """What period the press-conference counts cover, and what the source leaves unsaid."""
-    rows = figures[(figures["source_role"] == "primary") & figures["period_start"].notna()]
-    rows = rows[rows["measure"].isin([ARRESTS, PROSECUTED])]
-    starts, ends = rows["period_start"].unique(), rows["period_end"].unique()
-    if len(starts) != 1 or len(ends) != 1:
-        raise ValueError("the counts do not share one period")
-    note = rows["period_note"].dropna()
-    caveat = (
-        " The source states no end date; the press-conference date is used." if len(note) else ""
-    )
-    return f"The counts cover {fmt.period(starts[0], ends[0])}.{caveat}"
+def period(figures: pd.DataFrame, source: str, labels: Mapping[str, str]) -> str:
+    """What periods a release's counts cover, what the law shortens, what the source
+    leaves unsaid."""
+    rows = figures[(figures["source_id"] == source) & figures["period_start"].notna()]
+    rows = rows[rows["measure"].isin([ARRESTS, PROSECUTED]) & rows["case"].isna()]
+    if rows.empty:
+        raise ValueError(f"{source} gives no arrests or prosecutions with a period")
+    parts = []
+    for (start, end), part in rows.groupby(["period_start", "period_end"], sort=True):
+        names = ", ".join(fmt.md_escape(labels[c].lower()) for c in dict.fromkeys(part["crime"]))
+        parts.append(f"{fmt.period(start, end)} for {names}")
+    text = f"The counts cover {'; '.join(parts)}."
+    if rows["period_note"].notna().any():
+        text += " The source states no end date; its date is used."
+    if note := derived(rows, labels):
+        text += f" {note} Shares, ratios and rankings below compare unequal periods."
+    return text
 
 
-def heading(crime: Mapping[str, str]) -> str:
-    return f"## {fmt.md_escape(crime['name_zh'])} · Criminal Law {crime['article']}"
+def derived(rows: pd.DataFrame, labels: Mapping[str, str]) -> str:
+    """Why a crime's counts cover less than its source says: the offence did not exist."""
+    moved = rows[rows["stated_start"].notna() & (rows["stated_start"] != rows["period_start"])]
+    sentences = []
+    for crime, part in moved.groupby("crime", sort=False):
+        first = part.iloc[0]
+        sentences.append(
+            f"The source gives {fmt.md_escape(labels[crime].lower())} counts from "
+            f"{fmt.day(first['stated_start'])}, but the offence exists only from "
+            f"{fmt.day(first['period_start'])}: its counts can cover at most "
+            f"{fmt.period(first['period_start'], first['period_end'])}. This is an inference "
+            "from the law, not a statement of the source."
+        )
+    return " ".join(sentences)
 
 
-def crime_profile(crime: Mapping[str, str], in_context: pd.DataFrame) -> str:
-    """One crime's legal basis and its place among the others, from its chart's table."""
-    code = crime["code"]
-    arrests = _by_measure(in_context, ARRESTS)
-    prosecuted = _by_measure(in_context, PROSECUTED)
-    rank = int(prosecuted["value"].rank(ascending=False, method="min")[code])
-    place = "most" if rank == 1 else "fewest" if rank == len(prosecuted) else "second most"
+def legal_basis(crime: Mapping[str, str]) -> str:
+    """The crime's article, its origin in the law and the day it came into force."""
     legal = (
-        f"**Legal basis.** Criminal Law {crime['article']} ({fmt.md_escape(crime['name_zh'])}), "
+        f"**Legal basis.** Criminal Law {fmt.md_escape(crime['article'])} "
+        f"({fmt.md_escape(crime['name_zh'])}), "
         f"{fmt.md_escape(crime['origin'])}; in force since "
         f"{fmt.day(pd.Timestamp(crime['in_force']))}."
     )
     if crime["prosecution_note"]:
         legal += f" It is {fmt.md_escape(crime['prosecution_note'])}."
+    return legal
+
+
+def release(source: Mapping[str, str], scope_label: str) -> str:
+    """Which release a report is about: its title, publisher, date and default scope."""
     return (
-        f"{legal}\n\n**Figures.** {fmt.number(arrests.loc[code, 'value'])} arrests approved "
+        f"**{fmt.md_escape(source['title'])}**, {fmt.md_escape(source['publisher'])}, "
+        f"{fmt.day(pd.Timestamp(source['date']))}. Scope of its figures unless one says "
+        f"otherwise: {fmt.md_escape(scope_label)}."
+    )
+
+
+def heading(crime: Mapping[str, str]) -> str:
+    return f"## {fmt.md_escape(crime['name_zh'])} · Criminal Law {fmt.md_escape(crime['article'])}"
+
+
+def crime_profile(crime: Mapping[str, str], in_context: pd.DataFrame) -> str:
+    """One crime's place among the others of one release, from its chart's table; a
+    ranking over unequal periods says so."""
+    code = crime["code"]
+    arrests = _by_measure(in_context, ARRESTS)
+    prosecuted = _by_measure(in_context, PROSECUTED)
+    rank = int(prosecuted["value"].rank(ascending=False, method="min")[code])
+    place = "most" if rank == 1 else "fewest" if rank == len(prosecuted) else "second most"
+    text = (
+        f"{fmt.number(arrests.loc[code, 'value'])} arrests approved "
         f"({fmt.percent(arrests.loc[code, 'share'])} of all arrests approved for the crimes "
         f"reported) and {fmt.number(prosecuted.loc[code, 'value'])} persons prosecuted "
         f"({fmt.percent(prosecuted.loc[code, 'share'])} of all persons prosecuted): the {place} "
         f"prosecutions of the crimes reported, with {fmt.ratio(prosecuted.loc[code, 'per_arrest'])}"
         " as many persons prosecuted as arrests approved."
     )
+    own = prosecuted.loc[code, ["period_start", "period_end"]].tolist()
+    others = prosecuted.drop(index=code)[["period_start", "period_end"]]
+    if any(list(row) != own for row in others.itertuples(index=False)):
+        text += (
+            f" Its counts cover {fmt.period(*own)}, not the period of the other crimes, so "
+            "the shares and the ranking compare unequal periods."
+        )
+    return text
+
+
+def over_time(
+    table: pd.DataFrame,
+    source_labels: Mapping[str, str],
+    scope_labels: Mapping[str, str] | None = None,
+) -> str:
+    """Each figure of a span chart with its effective period and rate per year, scope by
+    scope and unit by unit: a list, never a sum or a series."""
+    lines = []
+    for (scope, unit), rows in table.groupby(["scope", "unit"], sort=False):
+        scope_name = (scope_labels or {}).get(scope, scope)
+        lines.append(f"**{fmt.md_escape(unit.capitalize())}, {fmt.md_escape(scope_name)}:**\n")
+        for row in rows.itertuples():
+            lines.append(
+                f"- {fmt.number(int(row.value), row.qualifier)} "
+                f"{fmt.md_escape(row.measure_label.lower())}, {row.period}, that is "
+                f"{row.per_year_text} "
+                f"({fmt.md_escape(source_labels.get(row.source_id, row.source_id))})"
+            )
+        lines.append("")
+    return "\n".join(lines).strip()
 
 
 def quotes(rows: pd.DataFrame) -> str:
@@ -121,33 +192,21 @@ def sentences_with(document: str, word: str) -> str:
     return "\n".join(f"> {fmt.md_escape(s)}" for s in chosen)
 
 
-def context(table: pd.DataFrame, source_labels: Mapping[str, str]) -> str:
-    """The press-conference total beside later releases, each with its own period and
-    source: a list, never a series."""
-    heads = {"primary": "**At the press conference**", "secondary": "**In later releases**"}
-    lines = []
-    for role, rows in table.groupby("source_role", sort=False):
-        lines.append(f"{heads.get(role) or fmt.md_escape(role)}:\n")
-        for row in rows.itertuples():
-            measure = fmt.md_escape(row.measure_label.lower())
-            lines.append(
-                f"- {fmt.number(row.value, row.qualifier)} {measure}, "
-                f"{row.period} ({fmt.md_escape(source_labels.get(row.source_id, row.source_id))})"
-            )
-        lines.append("")
-    return "\n".join(lines).strip()
-
-
 def figure_list(figures: pd.DataFrame) -> str:
     """The appendix's record of each figure: as printed, as read, where, and how sure."""
     lines = []
     for f in figures.sort_values("quote_start", kind="stable").itertuples():
         line = (
             f"- **{fmt.md_escape(f.figure_id)}**: printed {fmt.md_escape(f.raw)}, read as "
-            f"{fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}; "
+            f"{fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}, "
+            f"scope {fmt.md_escape(f.scope)}; "
             f"“{fmt.md_escape(f.quote)}” "
             f"(characters {f.quote_start} to {f.quote_end})"
         )
+        if pd.notna(f.period_start):
+            line += f"; period {fmt.period(f.period_start, f.period_end)}"
+        if pd.notna(f.derived_note):
+            line += f" ({fmt.md_escape(f.derived_note)})"
         if pd.notna(f.repeats):
             line += f"; repeats {fmt.md_escape(f.repeats)}"
         lines.append(f"{line}. {fmt.md_escape(f.corroboration_note or '')}".rstrip())

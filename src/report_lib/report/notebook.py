@@ -15,7 +15,7 @@ from IPython.display import Markdown, display
 from report_lib import atomic
 from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import Reference, load_reference
-from report_lib.report import style
+from report_lib.report import charts, fmt, narrative, style
 from report_lib.report.charts import Chart
 
 
@@ -37,7 +37,8 @@ class Context:
     def case_labels(self) -> dict[str, str]:
         cases = self.reference.cases.rows
         return {
-            code: f"Case {row['number']}" if row["number"] else code for code, row in cases.items()
+            code: f"Case {row['number']}" if row["number"] else row["label"]
+            for code, row in cases.items()
         }
 
     @property
@@ -46,6 +47,21 @@ class Context:
             row.source_id: f"{row.title}, {row.publisher}, {row.date}"
             for row in self.sources.itertuples()
         }
+
+    @property
+    def scope_labels(self) -> dict[str, str]:
+        return {code: row["label"] for code, row in self.reference.scopes.rows.items()}
+
+    @property
+    def measure_labels(self) -> dict[str, str]:
+        return {code: row["label"] for code, row in self.reference.measures.rows.items()}
+
+    def source(self, source_id: str) -> dict[str, str]:
+        """One release's row of the sources table."""
+        rows = self.sources[self.sources["source_id"] == source_id]
+        if rows.empty:
+            raise KeyError(f"no source {source_id!r} in the dataset")
+        return rows.iloc[0].to_dict()
 
 
 def setup(processed_dir: str, reference_dir: str, tables_dir: str) -> Context:
@@ -89,9 +105,46 @@ def table(frame: pd.DataFrame) -> None:
 
 
 def figures_for(context: Context, crime: str) -> pd.DataFrame:
-    """The primary source's statements about one crime, repeats included (each is a quote)."""
+    """Every release's statements about one crime, repeats included (each is a quote)."""
     f = context.figures
-    return f[(f["source_role"] == "primary") & (f["crime"] == crime)]
+    return f[f["crime"] == crime].sort_values(["source_id", "quote_start"], kind="stable")
+
+
+def figure_table(
+    context: Context, crime: str | None = None, source: str | None = None
+) -> pd.DataFrame:
+    """The figures of a crime or a release as a reader-facing table: each with its release,
+    scope, unit and effective period, and the stated start where the law moved it."""
+    f = context.figures[context.figures["repeats"].isna()]
+    if crime is not None:
+        f = f[f["crime"] == crime]
+    if source is not None:
+        f = f[f["source_id"] == source]
+    f = f.sort_values(["source_id", "quote_start", "raw_start"], kind="stable")
+    labels, cases = context.crime_labels, context.case_labels
+
+    def period(row) -> str:
+        if pd.isna(row.period_start):
+            return ""
+        text = fmt.period(row.period_start, row.period_end)
+        if pd.notna(row.stated_start) and row.stated_start != row.period_start:
+            text += f" (stated: {fmt.period(row.stated_start, row.stated_end)})"
+        return text
+
+    return pd.DataFrame(
+        {
+            "Release": f["source_id"],
+            "Crime": [labels.get(c, "") if pd.notna(c) else "" for c in f["crime"]],
+            "Case": [cases.get(c, "") if pd.notna(c) else "" for c in f["case"]],
+            "Measure": f["measure"].map(context.measure_labels),
+            "Scope": f["scope"].map(context.scope_labels),
+            "Count": [
+                fmt.number(int(v), q) for v, q in zip(f["value"], f["qualifier"], strict=True)
+            ],
+            "Unit": f["unit"],
+            "Period": [period(row) for row in f.itertuples()],
+        }
+    )
 
 
 def cases_for(context: Context, crime: str) -> pd.DataFrame:
@@ -101,19 +154,19 @@ def cases_for(context: Context, crime: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns)).rename(columns=columns)
 
 
-def primary_document(context: Context, raw_dir: str) -> str:
-    """The text of the primary source, for verbatim excerpts."""
-    row = context.sources[context.sources["role"] == "primary"].iloc[0]
+def document(context: Context, raw_dir: str, source_id: str) -> str:
+    """The text of one release, for verbatim excerpts."""
+    row = context.source(source_id)
     return (Path(raw_dir) / row["source_id"] / row["file"]).read_text(encoding="utf-8")
 
 
 def appendix_sources(context: Context) -> pd.DataFrame:
     columns = {
         "source_id": "Source",
-        "role": "Role",
         "title": "Title",
         "publisher": "Publisher",
         "date": "Date",
+        "scope": "Scope",
     }
     return context.sources[list(columns)].rename(columns=columns)
 
@@ -131,3 +184,43 @@ def check_summary(context: Context) -> pd.DataFrame:
     frame = checks(context)
     counted = frame.groupby(["check", "source_id", "result"], sort=True).size()
     return counted.rename("count").reset_index()
+
+
+def over_time(context: Context, *, crime: str | None = None, source: str | None = None) -> None:
+    """A crime's or a release's counts as spans over time, with their list in prose; or
+    a line saying there is none to draw (a release of case figures only, for one)."""
+    f = context.figures
+    counted = f[f["period_start"].notna() & f["case"].isna() & f["crime"].notna()]
+    if crime is not None:
+        counted = counted[counted["crime"] == crime]
+    if source is not None:
+        counted = counted[counted["source_id"] == source]
+    if counted.empty:
+        say("_No count here states a period, so none is drawn over time._")
+        return
+    chart = charts.spans(
+        f,
+        context.crime_labels,
+        crime=crime,
+        source=source,
+        scope_labels=context.scope_labels,
+        source_labels=context.source_labels,
+    )
+    say(narrative.over_time(chart.table, context.source_labels, context.scope_labels))
+    show(chart, "spans", context)
+    if note := narrative.derived(counted, context.crime_labels):
+        say(note)
+
+
+def among_crimes(context: Context, crime: str) -> None:
+    """The crime among the others of each release that gives them side by side."""
+    releases = charts.comparable_releases(context.figures, crime, context.crime_labels)
+    if not releases:
+        say("_No release gives arrests and prosecutions for this crime beside other crimes._")
+    profile = context.reference.crimes.rows[crime]
+    for release in releases:
+        chart = charts.crime_in_context(
+            context.figures, context.crime_labels, crime, release, context.source_labels
+        )
+        say(narrative.crime_profile(profile, chart.table))
+        show(chart, f"in_context_{release}", context)

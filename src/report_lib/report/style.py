@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
 import textwrap
 from collections.abc import Mapping
@@ -22,9 +23,21 @@ CRIME_COLOURS: Mapping[str, str] = MappingProxyType(
         "heroes_martyrs": "#009E73",  # bluish green
     }
 )
-NEUTRAL = "#7F7F7F"  # context (secondary sources) and individual cases
+# For a crime the table above does not name: the rest of the Okabe–Ito palette, chosen
+# by the code itself, so a crime keeps its colour whatever else a release reports.
+MORE_COLOURS = ("#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+NEUTRAL = "#7F7F7F"  # individual cases
 NEUTRAL_LIGHT = "#C8C8C8"  # crimes that are not the one being profiled
 INK = "#333333"  # reference lines and annotations
+
+
+def crime_colour(code: str) -> str:
+    """The crime's own colour: its house colour, else a stable pick from the rest."""
+    if code in CRIME_COLOURS:
+        return CRIME_COLOURS[code]
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
+    return MORE_COLOURS[digest[0] % len(MORE_COLOURS)]
+
 
 INLINE_BACKENDS = ("inline", "module://matplotlib_inline.backend_inline")
 CJK_FONT = "Noto Sans CJK SC"
