@@ -149,8 +149,8 @@ NEW_DOCUMENT = "2022年,检察机关起诉测试新型犯罪案件45件。"
 
 
 def _add_new_release(data: Path) -> None:
-    """A release of a crime and a counting unit no dataset has (codes unique to this
-    test), with its reference rows: what an analyst adds for a new release."""
+    """A release of a crime, a measure and a scope no dataset has (codes unique to this
+    test), counted in cases, with its reference rows: what an analyst adds for it."""
     folder = data / "raw" / "zz-test-new-release-2099"
     folder.mkdir()
     (folder / "doc.zh.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
@@ -159,6 +159,7 @@ def _add_new_release(data: Path) -> None:
     origin = origin.replace("name: fx-gamma-2023.zh.txt", "name: doc.zh.txt")
     digest = hashlib.sha256(NEW_DOCUMENT.encode("utf-8")).hexdigest()
     origin = re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {digest}", origin)
+    origin = origin.replace("scope: all", "scope: zz_test_scope")
     (folder / "origin.yml").write_text(origin, encoding="utf-8")
     quote = "起诉测试新型犯罪案件45件"
     (folder / "figures.csv").write_text(
@@ -173,6 +174,7 @@ def _add_new_release(data: Path) -> None:
         "crimes.csv": "zz_test_offence,Test offence,the test offence,测试新型犯罪,Art. 0,"
         "a test,Test Amendment,2009-01-01,2009-01-01,,",
         "measures.csv": "zz_test_cases_prosecuted,test cases prosecuted,cases,cases of the test,",
+        "scopes.csv": "zz_test_scope,test scope only,a scope no dataset has,",
     }
     for table, row in rows.items():
         with (data / "reference" / table).open("a", encoding="utf-8") as handle:
@@ -194,5 +196,6 @@ def test_a_new_release_with_a_new_crime_needs_data_alone(built, tmp_path):
     new = {"crime-zz-test-offence", "release-zz-test-new-release-2099"}
     assert new <= ids
     assert build(layout, only=sorted(new)) == 0
-    profile = _prose(layout, "crime-zz-test-offence")
-    assert "45" in profile and "cases" in profile
+    for report_id in sorted(new):
+        text = _prose(layout, report_id)
+        assert "45" in text and "cases" in text and "test scope only" in text, report_id

@@ -174,7 +174,11 @@ def corrections_used(
             continue
         uses = [f.figure_id for f in figures if entry.id in f.corrections.split(";")]
         if not uses and entry.source_id != "*":
-            errors.add(DataError(ledger_path, f"{entry.id} applies to no figure", field="find"))
+            errors.add(
+                DataError(
+                    ledger_path, f"{entry.id} applies to no figure", row=entry.row, field="find"
+                )
+            )
             continue
         results.append(
             CheckResult(

@@ -24,6 +24,7 @@ class Correction:
     replace: str
     reason: str
     reference: str
+    row: int = 0  # its row in the ledger, for error messages
 
     def applies_to(self, source_id: str, field: str, text: str) -> bool:
         return self.source_id in ("*", source_id) and self.field == field and self.find in text
@@ -45,7 +46,7 @@ def load_corrections(path: Path) -> list[Correction]:
             if not row[name]:
                 raise DataError(path, f"empty {name}", row=row_number, field=name)
         seen.add(row["id"])
-        ledger.append(Correction(**row))
+        ledger.append(Correction(**{c: row[c] for c in COLUMNS}, row=row_number))
     return ledger
 
 

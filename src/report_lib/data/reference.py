@@ -50,6 +50,7 @@ class Table:
     path: Path
     rows: dict[str, dict[str, str]]
     names: dict[str, str]
+    numbers: dict[str, int]  # the spreadsheet row of each code, for error messages
 
     def code_for(self, text: str) -> str | None:
         return self.names.get(normalise_name(text))
@@ -80,6 +81,7 @@ def _table(
 ) -> Table:
     rows: dict[str, dict[str, str]] = {}
     names: dict[str, str] = {}
+    numbers: dict[str, int] = {}
     with errors.guard():
         for row_number, row in read_rows(path, columns):
             code = row[columns[0]]
@@ -98,7 +100,7 @@ def _table(
                     DataError(path, f"duplicate code '{code}'", row=row_number, field=columns[0])
                 )
                 continue
-            rows[code] = row
+            rows[code], numbers[code] = row, row_number
             candidates = [code] + [row[c] for c in name_columns if c != "aliases"]
             candidates += row.get("aliases", "").split(";")
             for name in filter(None, (normalise_name(c) for c in candidates)):
@@ -106,14 +108,14 @@ def _table(
                     errors.add(
                         DataError(path, f"name '{name}' also names '{names[name]}'", row=row_number)
                     )
-    return Table(path, rows, names)
+    return Table(path, rows, names, numbers)
 
 
 def _check_crimes(crimes: Table, errors: Collector) -> None:
-    for number, (_code, row) in enumerate(crimes.rows.items(), 2):
+    for code, row in crimes.rows.items():
         for field in ("adopted", "in_force"):
             with errors.guard():
-                real_date(crimes.path, row[field], field, number)
+                real_date(crimes.path, row[field], field, crimes.numbers[code])
 
 
 def load_reference(folder: Path, errors: Collector | None = None) -> Reference:
@@ -131,13 +133,21 @@ def load_reference(folder: Path, errors: Collector | None = None) -> Reference:
         if row["crime"] and row["crime"] not in crimes.rows:
             errors.add(
                 DataError(
-                    cases.path, f"unknown crime '{row['crime']}' for case {code}", field="crime"
+                    cases.path,
+                    f"unknown crime '{row['crime']}' for case {code}{crimes.hint(row['crime'])}",
+                    row=cases.numbers[code],
+                    field="crime",
                 )
             )
     for code, row in measures.rows.items():
         if row["unit"] not in units.rows:
             errors.add(
-                DataError(measures.path, f"unknown unit '{row['unit']}' for {code}", field="unit")
+                DataError(
+                    measures.path,
+                    f"unknown unit '{row['unit']}' for {code}{units.hint(row['unit'])}",
+                    row=measures.numbers[code],
+                    field="unit",
+                )
             )
     if own:
         errors.check()
