@@ -104,7 +104,7 @@ rollback: $(STAMP) ## Switch PUBLISH_DIR back to its previous release
 serve: $(STAMP) ## Preview outputs/ on http://localhost:8000
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory outputs 8000
 
-bench: $(SYSTEM_STAMP) $(DATA_STAMP) ## Benchmark the build against the naive baseline (writes outputs/bench.json)
+bench: $(SYSTEM_STAMP) $(DATA_STAMP) ## Time the naive way, both engines and the floor, then 10/100/300 reports (outputs/bench.json)
 	@$(BIN)/report-lib bench
 
 lock: $(STAMP) ## Rewrite requirements.lock from the environment

@@ -28,7 +28,8 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    """The whole project built once into a temporary folder, as `make report` does."""
+    """The whole project built once into a temporary folder, as `make report` does
+    (kernels forked by the zygote engine, the default)."""
     from report_lib.build.orchestrate import build
     from report_lib.paths import Layout
 

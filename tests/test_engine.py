@@ -212,3 +212,11 @@ def test_the_preload_imports_everything_and_leaves_no_shell_hook():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
     )
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_a_missing_kernel_spec_is_one_line_naming_the_fix():
+    from report_lib.build.engine import interpreter
+    from report_lib.errors import DataError
+
+    with pytest.raises(DataError, match="no kernel spec 'no-such-kernel': run make env"):
+        interpreter("no-such-kernel")

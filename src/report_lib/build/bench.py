@@ -381,11 +381,20 @@ def run(
         results["kernel_start"] = kernel_start(copy("start"))
         for key in ("kernel_build_s", "zygote_build_s", "floor_s", "noop_s", "touch_one_s"):
             results[key.replace("_s", "_ratio")] = results[key] / results["naive_s"]
+        say(f"  zygote {results['zygote_build_s']:.1f} s, floor {results['floor_s']:.1f} s")
         say("  scale series (zygote engine)…")
-        results["scale"] = list(_scale_series(root, base, scales, say))
+        results["scale"] = []
+        for row in _scale_series(root, base, scales, say):
+            results["scale"].append(row)
+            _write(out, {**results, "complete": False})  # a long series: keep what is done
+    results["complete"] = True
+    _write(out, results)
+    return results
+
+
+def _write(out: Path, results: dict[str, Any]) -> None:
     results["load_after"] = os.getloadavg()
     atomic.write_text(out / "bench.json", json.dumps(results, indent=2) + "\n")
-    return results
 
 
 def report(results: dict[str, Any]) -> str:

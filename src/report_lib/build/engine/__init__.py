@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from report_lib.errors import DataError
+
 ENGINES = ("zygote", "kernel")
 DEFAULT = "zygote"
 KERNEL = "report-lib"
@@ -29,9 +31,12 @@ STOP_WAIT_S = 5.0
 def interpreter(kernel: str = KERNEL) -> list[str]:
     """The kernel spec's interpreter and its options (what comes before `-m`), so that
     the zygote runs exactly as the standard kernel would (e.g. -Xfrozen_modules=off)."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    argv = KernelSpecManager().get_kernel_spec(kernel).argv
+    try:
+        argv = KernelSpecManager().get_kernel_spec(kernel).argv
+    except NoSuchKernel:
+        raise DataError("kernel", f"no kernel spec '{kernel}': run make env") from None
     if "-m" not in argv:
         return [sys.executable]
     return argv[: argv.index("-m")]

@@ -11,13 +11,16 @@ import os
 import select
 import signal
 import socket
+import time
+from queue import Empty
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import Float, Unicode
+from traitlets import DottedObjectName, Float, Type, Unicode
 
 from report_lib.build.engine.wire import WireError, receive, send
 
@@ -133,11 +136,52 @@ class ZygoteProvisioner(LocalProvisioner):
             self._conn = None
 
 
+class PromptKernelClient(AsyncKernelClient):
+    """jupyter_client's client, ready as soon as the kernel has answered: its
+    wait_for_ready ends by reading IOPub until 0.2 s pass without a message, a pause
+    every report paid. IOPub is ordered, so once the `idle` status that follows our
+    kernel_info request has come, every message of the kernel's start-up has come too."""
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            request = self.kernel_info()
+            with contextlib.suppress(Empty):
+                reply = await self.shell_channel.get_msg(timeout=1)
+                answered = reply["parent_header"].get("msg_id") == request
+                if answered and await self._iopub_idle_after(request):
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    wait_for_ready = _async_wait_for_ready  # as AsyncKernelClient binds its own
+
+    async def _iopub_idle_after(self, request: str) -> bool:
+        """Read IOPub up to the kernel's `idle` for `request`; False if IOPub falls
+        silent first (its subscription was late: ask again)."""
+        while True:
+            try:
+                message = await self.iopub_channel.get_msg(timeout=0.2)
+            except Empty:
+                return False
+            idle = message["msg_type"] == "status" and (
+                message["content"].get("execution_state") == "idle"
+            )
+            if idle and message["parent_header"].get("msg_id") == request:
+                return True
+
+
 class ZygoteKernelManager(AsyncKernelManager):
     """The standard kernel spec (same argv, name and language), with the zygote named as
-    its provisioner: jupyter_client looks the provisioner up by its entry point."""
+    its provisioner: jupyter_client looks the provisioner up by its entry point. Its
+    clients do not wait for IOPub to fall silent (PromptKernelClient)."""
 
     zygote = Unicode(config=True, help="Unix socket of the zygote")
+    client_class = DottedObjectName(f"{__name__}.PromptKernelClient")
+    client_factory = Type(PromptKernelClient, klass=AsyncKernelClient)
 
     @property
     def kernel_spec(self) -> KernelSpec | None:

@@ -148,10 +148,12 @@ class Zygote:
                 send(conn, {"error": str(exc)})
             conn.close()
             return
+        zygote = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child never returns into this loop
             try:
                 self._close_in_child(conn)
+                die_with_parent(zygote)
                 run_kernel(request, fds, self.set_by_imports)
             finally:
                 os._exit(1)
@@ -231,11 +233,10 @@ def _kill_group(pid: int) -> None:
 
 
 def run_kernel(request: dict[str, Any], fds: list[int], set_by_imports: dict[str, str]) -> None:
-    """In the forked child: become what `python -m ipykernel_launcher -f …` would be,
-    run the kernel, and exit; never returns into the zygote's loop."""
+    """In the forked child (which dies with the zygote): become what `python -m
+    ipykernel_launcher -f …` would be, run the kernel, and exit."""
     code = 1
     try:
-        die_with_parent(os.getppid())
         os.setsid()  # as jupyter_client's launcher does: signals go to the kernel's group
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
