@@ -1,23 +1,81 @@
-"""The index page, built from the manifest: every title, summary and link escaped, every
-link built from a checked id."""
+"""The index page, built from the manifest: each report with its build date, what it
+covers and what changed since the previous build, its PDF and chart data, and the figures
+CSV. Autoescaped; every link built from a checked id or name (render/links.py); the
+interface strings from render/i18n.py, the Chinese text marked as on the report pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from report_lib import atomic
+from report_lib import atomic, ids
 from report_lib.paths import BUILD_TEMPLATES, Layout
+from report_lib.render import i18n, links
+from report_lib.render.chinese import mark_chinese
+
+CHANGE_LABELS = {
+    "new": "new",
+    "data": "data changed",
+    "notebook": "notebook changed",
+    "code": "code changed",
+    "layout": "layout changed",
+    "failed": "not rebuilt: the update failed",
+}
 
 
 def _source_dates(report: dict[str, Any]) -> str:
-    dates = sorted({s["date"] for s in report.get("sources", [])})
+    dates = sorted({s["date"] for s in report.get("sources", []) if isinstance(s, dict)})
     return " – ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else ""
 
 
-def write_index(layout: Layout, manifest: dict[str, Any]) -> None:
+def _changes(entry: dict[str, Any], _) -> Markup:
+    kinds = entry.get("changes")
+    if not isinstance(kinds, list):
+        return ""  # a manifest from before changes were recorded
+    named = [_(CHANGE_LABELS[k]) for k in kinds if k in CHANGE_LABELS]
+    return Markup(", ").join(named) if named else _("unchanged")
+
+
+def _code(value: str) -> Markup:
+    return Markup('<code class="hash">{}</code>').format(value)
+
+
+def _report(layout: Layout, entry: dict[str, Any], lang: str, _) -> dict[str, Any] | None:
+    """What the index shows of one manifest entry; None for an entry without a valid id."""
+    report_id = entry.get("id")
+    if not ids.is_valid(report_id):
+        return None
+    tables = links.table_names(layout.out / links.table_folder(report_id))
+    return {
+        "title": str(entry.get("title") or report_id),
+        "summary": str(entry.get("summary") or ""),
+        "href": links.report_page(report_id, lang),
+        "pdf": links.report_pdf(report_id),
+        "build_date": str(entry.get("build_date") or ""),
+        "changes": _changes(entry, _),
+        "source_dates": _source_dates(entry),
+        "tables": [(links.table_csv(report_id, name), links.table_label(name)) for name in tables],
+    }
+
+
+def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
+    """The index page's HTML for `manifest`, its shell in `lang`."""
+    _ = i18n.translator(lang)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(BUILD_TEMPLATES), autoescape=True)
-    reports = [{**r, "source_date": _source_dates(r)} for r in manifest["reports"]]
-    html = env.get_template("index.html.j2").render(manifest={**manifest, "reports": reports})
-    atomic.write_text(layout.index, html)
+    env.globals.update(_=_, links=links, time_tag=i18n.time_tag, code=_code)
+    reports = [_report(layout, entry, lang, _) for entry in manifest["reports"]]
+    html = env.get_template("index.html.j2").render(
+        lang=i18n.tag(lang),
+        status=manifest.get("status"),
+        revision=str(manifest.get("revision") or ""),
+        build_date=str(manifest.get("build_date") or ""),
+        reports=[r for r in reports if r],
+        figures=links.FIGURES_CSV,
+    )
+    return mark_chinese(html)
+
+
+def write_index(layout: Layout, manifest: dict[str, Any]) -> None:
+    atomic.write_text(layout.index, render_index(layout, manifest))

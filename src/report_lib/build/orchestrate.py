@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from report_lib import atomic, ids
-from report_lib.build import lock
+from report_lib.build import changes, lock
+from report_lib.build.downloads import write_figures
 from report_lib.build.execute import start
 from report_lib.build.fingerprint import Keys, fingerprint, label, render_inputs, run_inputs
 from report_lib.build.manifest import (
@@ -31,10 +32,12 @@ from report_lib.build.manifest import (
     read_manifest,
     write_manifest,
 )
+from report_lib.build.pages import listing, page_metadata
 from report_lib.build.provenance import build_date, provenance, revision
 from report_lib.build.reports import Report, check_parameters, load_reports
 from report_lib.errors import DataError
 from report_lib.paths import BUILD_LOCK, Layout, contained
+from report_lib.render.links import FIGURES_CSV
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -172,19 +175,24 @@ def _pdf_exporter(stack: contextlib.ExitStack):
     return ReportPDFExporter(printer=printer)
 
 
-def _entry(report: Report, keys: Keys, prov: dict, rev: str, layout: Layout) -> dict[str, Any]:
-    """The manifest's record of one report."""
+def _entry(
+    report: Report, keys: Keys, prov: dict, rev: str, layout: Layout, before: dict | None
+) -> dict[str, Any]:
+    """The manifest's record of one report; `before` is the previous build's."""
+    notebook = label(report.notebook, layout)
     return {
         "id": report.id,
         "title": report.title,
         "summary": report.summary,
-        "notebook": label(report.notebook, layout),
+        "notebook": notebook,
         "parameters": report.parameters,
         "fingerprint": keys.full,
         "run_fingerprint": keys.run,
         "inputs": keys.inputs,
         "outputs": outputs_of(report),
         "revision": rev,
+        "build_date": prov["build_date"],
+        "changes": changes.changes(before, keys, notebook, report.parameters),
         "sources": [{"id": s["id"], "date": s["date"], "role": s["role"]} for s in prov["sources"]],
     }
 
@@ -253,7 +261,7 @@ def _build(
     manifest = read_manifest(layout, warn=True)
     previous = {entry["id"]: entry for entry in manifest["reports"]}
     run_shared, render_shared = run_inputs(layout), render_inputs(layout)
-    options = {"show_code": show_code}
+    options = {"show_code": show_code, "site": listing(reports)}
     keys = {r.id: fingerprint(r, run_shared, render_shared, layout, options) for r in reports}
     work = {r.id: _work_to_do(previous.get(r.id), keys[r.id], layout) for r in reports}
     if only:
@@ -261,7 +269,8 @@ def _build(
     to_run = [r for r in reports if work[r.id] == "run"]
     to_render = [r for r in reports if work[r.id] == "render"]
     stale = _stale(layout, reports, manifest["reports"])
-    index_ok = layout.index.exists() and manifest.get("status") == OK
+    site_ok = layout.index.exists() and (layout.out / FIGURES_CSV).exists()
+    index_ok = site_ok and manifest.get("status") == OK
     listed = [e["id"] for e in manifest["reports"]] == [r.id for r in reports]
     if not to_run and not to_render and not stale and index_ok and listed:
         print(f"report: all {len(reports)} reports up to date")
@@ -279,6 +288,7 @@ def _build(
     write_manifest(layout, {**record, "reports": kept})  # before any output changes
     by_id = {r.id: r for r in to_run}
     failed: set[str] = set()
+    built: set[str] = set()
     with contextlib.ExitStack() as stack:
         finished = start([_job(r, layout) for r in to_run], workers, stack)  # fork first
         exporter = None
@@ -286,9 +296,12 @@ def _build(
         def install(report: Report, nb: NotebookNode, ran: str) -> None:
             nonlocal exporter
             exporter = exporter or _pdf_exporter(stack)
-            prov = provenance(report, layout, rev, date)
+            prov = provenance(report, layout, rev, date) | page_metadata(report, reports, layout)
             timings = _render(report, layout, nb, prov, exporter, show_code)
-            previous[report.id] = _entry(report, keys[report.id], prov, rev, layout)
+            previous[report.id] = _entry(
+                report, keys[report.id], prov, rev, layout, previous.get(report.id)
+            )
+            built.add(report.id)
             done = [previous[r.id] for r in reports if r.id in previous]
             write_manifest(layout, {**record, "reports": done})
             print(
@@ -314,10 +327,14 @@ def _build(
             if stats is not None:
                 stats[-1]["run_s"] = result["seconds"]
     shutil.rmtree(layout.work, ignore_errors=True)
-    entries = [previous[r.id] for r in reports if r.id in previous]
+    entries = [
+        changes.settle(previous[r.id], r.id in built, r.id in failed)
+        for r in reports
+        if r.id in previous
+    ]
     _prune(layout, _stale(layout, reports, manifest["reports"]), failed)
     status = FAILED if failed else OK if len(entries) == len(reports) else INCOMPLETE
-    final = {**record, "status": status, "reports": entries}
+    final = {**record, "status": status, "reports": entries, "downloads": [write_figures(layout)]}
     from report_lib.build.index import write_index
 
     write_index(layout, final)
