@@ -1,7 +1,7 @@
 """Every interface string of the reports' shell (navigation, headings, the 'About this
 report' block, the index, the PDF's running header and footer), in one table.
 
-gettext-style: the English text is the message id, so templates read `_("Download")`.
+gettext-style: the English text is the message id, so templates read `_("All reports")`.
 `_` returns escaped markup: its values are escaped unless they are markup themselves
 (`time_tag`), so a translation can place them anywhere. Another language adds a
 `TRANSLATIONS` entry and a `LANGUAGES` tag, and nothing else: a translation that misses
