@@ -300,7 +300,7 @@ def test_the_index_lists_date_coverage_changes_and_downloads(tmp_path):
     assert "data changed, layout changed" in page and "unchanged" in page
     assert "Sources dated <time>2022-02-21 – 2023-03-02</time>" in page
     hrefs = re.findall(r'href="([^"]*)"', page)
-    assert "tables/alpha/in_context.csv" in hrefs and "Chart data: In context (CSV)" in page
+    assert "tables/alpha/in_context.csv" in hrefs and ">In context</a>" in page
     assert not [h for h in hrefs if " " in h]
     assert hrefs.count("figures.csv") >= 1 and "alpha.html" in hrefs and "beta.pdf" in hrefs
     assert '<html lang="en">' in page

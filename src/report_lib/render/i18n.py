@@ -29,6 +29,7 @@ MESSAGES: tuple[str, ...] = (
     "PDF",
     "Data",
     "Chart data: {name} (CSV)",
+    "Chart data (CSV):",
     "Every figure with its quote (CSV)",
     # a report's header
     "Source",
