@@ -326,3 +326,38 @@ def test_print_options_tag_outline_and_escape_the_running_title():
     footer = options["footer_template"]
     assert 'page <span class="pageNumber"></span> of <span class="totalPages"></span>' in footer
     assert 'lang="en"' in header and 'lang="en"' in footer
+
+
+# ---- a second language ---------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese_shell(monkeypatch):
+    """A second shell language as the Chinese edition will add it: a tag, a name and a
+    translation of every message, nothing else."""
+    monkeypatch.setitem(i18n.LANGUAGES, "zh-Hans", "zh-Hans")
+    monkeypatch.setitem(i18n.NAMES, "zh-Hans", "中文")
+    monkeypatch.setitem(i18n.TRANSLATIONS, "zh-Hans", {m: f"译{m}" for m in i18n.MESSAGES})
+
+
+def test_a_second_language_needs_only_its_translations(chinese_shell, tmp_path):
+    from test_render import build_report_notebook
+
+    from report_lib.render.html import render_html
+
+    nb = build_report_notebook()
+    site = {"reports": [{"id": "one", "title": "One"}, {"id": "two", "title": "Two"}]}
+    nb.metadata["report_lib"] = {**nb.metadata["report_lib"], "id": "one", "site": site}
+    english, chinese = render_html(nb), render_html(nb, lang="zh-Hans")
+    assert '<html lang="en">' in english and '<html lang="zh-Hans">' in chinese
+    switch = '<a class="site-language" href="{}" hreflang="{}" lang="{}">{}</a>'
+    assert switch.format("one.zh.html", "zh-Hans", "zh-Hans", "中文") in english
+    assert switch.format("one.html", "en", "en", "English") in chinese
+    bar = chinese[chinese.index('<nav aria-label="') : chinese.index("</nav>")]
+    hrefs = re.findall(r'href="([^"]*)"', bar)
+    assert hrefs[:3] == ["index.zh.html", "two.zh.html", "one.zh.pdf"] and "one.html" in hrefs
+    assert "译About this report" in chinese and "译" not in english
+    assert ZH not in chinese  # a Chinese page needs no Chinese marked inside it
+    index = render_index(Layout(tmp_path, tmp_path / "out"), {"reports": [_report()]}, "zh-Hans")
+    assert '<html lang="zh-Hans">' in index and 'href="alpha.zh.html"' in index
+    assert 'href="index.html" hreflang="en"' in index

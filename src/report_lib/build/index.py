@@ -52,7 +52,7 @@ def _report(layout: Layout, entry: dict[str, Any], lang: str, _) -> dict[str, An
         "title": str(entry.get("title") or report_id),
         "summary": str(entry.get("summary") or ""),
         "href": links.report_page(report_id, lang),
-        "pdf": links.report_pdf(report_id),
+        "pdf": links.report_pdf(report_id, lang),
         "build_date": str(entry.get("build_date") or ""),
         "changes": _changes(entry, _),
         "source_dates": _source_dates(entry),
@@ -68,6 +68,7 @@ def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFA
     reports = [_report(layout, entry, lang, _) for entry in manifest["reports"]]
     html = env.get_template("index.html.j2").render(
         lang=i18n.tag(lang),
+        shell_lang=lang,
         status=manifest.get("status"),
         revision=str(manifest.get("revision") or ""),
         build_date=str(manifest.get("build_date") or ""),

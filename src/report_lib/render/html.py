@@ -9,7 +9,7 @@ from typing import Any
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from traitlets import Enum, default
+from traitlets import TraitError, Unicode, default, validate
 
 from report_lib.render import i18n, links
 from report_lib.render.chinese import mark_chinese
@@ -44,9 +44,13 @@ class ReportHTMLExporter(HTMLExporter):
 
     export_from_notebook = "Report HTML"
 
-    shell_lang = Enum(
-        list(i18n.LANGUAGES), default_value=i18n.DEFAULT, help="Language of the page's shell."
-    ).tag(config=True)
+    shell_lang = Unicode(i18n.DEFAULT, help="Language of the page's shell.").tag(config=True)
+
+    @validate("shell_lang")
+    def _known_language(self, proposal: dict[str, Any]) -> str:
+        if proposal["value"] not in i18n.LANGUAGES:
+            raise TraitError(f"no shell language {proposal['value']!r} in report_lib.render.i18n")
+        return proposal["value"]
 
     @default("template_name")
     def _template_name_default(self) -> str:

@@ -16,6 +16,8 @@ from markupsafe import Markup, escape
 DEFAULT = "en"
 # Shell language -> the BCP 47 tag written in <html lang> and the PDF's /Lang.
 LANGUAGES: dict[str, str] = {"en": "en"}
+# Each language's name in itself, for the switch to it on every page.
+NAMES: dict[str, str] = {"en": "English"}
 # The tag marking Chinese text inside a page of another language.
 CHINESE = "zh-Hans"
 

@@ -12,21 +12,37 @@ from pathlib import Path
 from report_lib import ids
 from report_lib.render import i18n
 
-INDEX = "index.html"
 FIGURES_CSV = "figures.csv"
 TABLE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.csv")
 
 
+def _suffix(lang: str) -> str:
+    """'' for the default language, else '.<primary subtag>': overview.zh.html."""
+    return "" if lang == i18n.DEFAULT else f".{i18n.tag(lang).split('-')[0]}"
+
+
+def index_page(lang: str = i18n.DEFAULT) -> str:
+    return f"index{_suffix(lang)}.html"
+
+
 def report_page(report_id: object, lang: str = i18n.DEFAULT) -> str | None:
     """`<id>.html` for the default language, `<id>.<lang>.html` for another."""
-    if not ids.is_valid(report_id):
-        return None
-    suffix = "" if lang == i18n.DEFAULT else f".{i18n.tag(lang).split('-')[0]}"
-    return f"{report_id}{suffix}.html"
+    return f"{report_id}{_suffix(lang)}.html" if ids.is_valid(report_id) else None
 
 
-def report_pdf(report_id: object) -> str | None:
-    return f"{report_id}.pdf" if ids.is_valid(report_id) else None
+def report_pdf(report_id: object, lang: str = i18n.DEFAULT) -> str | None:
+    return f"{report_id}{_suffix(lang)}.pdf" if ids.is_valid(report_id) else None
+
+
+def other_languages(report_id: object, lang: str = i18n.DEFAULT) -> list[tuple[str, str, str]]:
+    """(link, language tag, language name) of the same page in each other shell language:
+    the report `report_id`'s, or the index's when it is None."""
+    found = []
+    for other in i18n.LANGUAGES:
+        href = index_page(other) if report_id is None else report_page(report_id, other)
+        if other != lang and href:
+            found.append((href, i18n.tag(other), i18n.NAMES[other]))
+    return found
 
 
 def table_folder(report_id: str) -> str:
