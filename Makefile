@@ -23,7 +23,7 @@ PIP_NOISE := is ignored: it is neither a file nor a directory
 QUIET_PIP = 2>&1 | { grep -v '$(PIP_NOISE)' || true; }; exit $${PIPESTATUS[0]}
 
 .DEFAULT_GOAL := help
-.PHONY: help env system data report test lint format lab publish rollback serve bench lock clean
+.PHONY: help env system data report screenshots test lint format lab publish rollback serve bench lock clean
 
 help: ## List the targets with what they do
 	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; else on=; off=; fi; \
@@ -72,6 +72,9 @@ $(DATA_STAMP): $(DATA_INPUTS) | $(STAMP)
 
 report: $(SYSTEM_STAMP) $(DATA_STAMP) ## Build every report (executed notebooks, HTML, PDF, index) in outputs/
 	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS)) $(if $(SHOW_CODE),--show-code) $(if $(ENGINE),--engine $(ENGINE))
+
+screenshots: report ## Screenshot every page at 390 and 1280 px wide into outputs/screenshots/
+	@$(BIN)/python -m report_lib.build.screenshots outputs outputs/screenshots
 
 test: $(SYSTEM_STAMP) ## Run the whole test suite (lint and format checks included)
 	$(BIN)/pytest

@@ -154,7 +154,9 @@ def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
         p.relative_to(project_copy.out).as_posix() for p in after if after[p] != before.get(p)
     }
     assert {"online-spread.html", "online-spread.pdf", "manifest.json"} <= changed
-    assert all("online-spread" in path or path == "manifest.json" for path in changed), changed
+    # The index too: it says which reports changed since the previous build.
+    site = ("manifest.json", "index.html")
+    assert all("online-spread" in path or path in site for path in changed), changed
     assert "Edited." in (project_copy.out / "online-spread.html").read_text()
 
 
@@ -216,7 +218,9 @@ def test_a_failing_cell_keeps_the_last_good_outputs(project_copy, capsys):
     manifest = read_manifest(project_copy)
     assert manifest["status"] == "failed"
     appendix = [e for e in manifest["reports"] if e["id"] == "appendix"]
-    assert appendix == [e for e in manifest_before["reports"] if e["id"] == "appendix"]
+    kept = [e for e in manifest_before["reports"] if e["id"] == "appendix"]
+    assert appendix == [{**e, "changes": ["failed"]} for e in kept]  # the index says so
+    assert "not rebuilt: the update failed" in (project_copy.out / "index.html").read_text()
 
 
 def test_the_manifest_records_inputs_and_parameters(built):

@@ -113,7 +113,7 @@ def test_a_publish_of_the_real_build_is_the_site_the_manifest_describes(built, t
     target = tmp_path / "site"
     assert main(["publish", "--out", str(built.out), str(target)]) == 0
     manifest = json.loads((built.out / "manifest.json").read_text())
-    expected = {"index.html"}
+    expected = {"index.html", *manifest["downloads"]}
     for entry in manifest["reports"]:
         expected |= {entry["outputs"]["html"], entry["outputs"]["pdf"]}
         tables = built.out / entry["outputs"]["tables"]
@@ -122,7 +122,7 @@ def test_a_publish_of_the_real_build_is_the_site_the_manifest_describes(built, t
     assert set(published) == expected
     assert any(name.endswith(".csv") for name in published)
     assert all(data == (built.out / name).read_bytes() for name, data in published.items())
-    for link in re.findall(r'href="([^"]+)"', published["index.html"].decode()):
+    for link in re.findall(r'href="([^"#]+)"', published["index.html"].decode()):
         assert link in published, link
 
 

@@ -183,19 +183,25 @@ def test_stderr_and_errors_absent(page, request):
 
 
 def test_header_names_report_and_source(html):
-    header = html[html.index("<header") : html.index("</header>")]
+    header = html[html.index('<header class="report-header">') : html.index("</header>")]
     assert "Insult &amp; &lt;i&gt;defamation&lt;/i&gt; cases, 2021" in header
     assert "SPP press conference on personality rights" in header
     assert "Supreme People's Procuratorate" in header  # bs4 re-serialises &#39; as '"
     assert "2022-02-21" in header
+    assert "Built <time>2024-03-01</time>" in header
 
 
-def test_footer_shows_provenance(html):
-    footer = html[html.index("<footer") : html.index("</footer>")]
-    for expected in (SHA256, "spp_2022-02-21.html", REVISION, "2024-03-01", "3.11.7"):
-        assert expected in footer
-    assert "year_from" in footer
-    assert "&lt;all&gt;" in footer
+def test_about_block_shows_provenance_folded(html):
+    about = html[html.index('<footer class="report-about">') : html.index("</footer>")]
+    assert about.index("<details>") < about.index("About this report")
+    for expected in (SHA256, REVISION, "2024-03-01", "3.11.7", "Supreme People's Procuratorate"):
+        assert expected in about
+
+
+def test_no_parameters_and_no_internal_names_in_the_shell(html):
+    # Parameters are the build's business; ids and file names mean nothing to a reader.
+    for internal in ("Parameters", "year_from", "spp_2022-02-21.html", "spp-2022-02-21"):
+        assert internal not in html, internal
 
 
 def test_every_metadata_string_is_escaped(notebook):
@@ -208,11 +214,46 @@ def test_every_metadata_string_is_escaped(notebook):
         "sources": [source],
         "parameters": {tag: tag},
         "versions": {tag: tag},
+        "id": "a-report",
+        "site": {"reports": [{"id": "other", "title": tag}], "tables": ["t.csv"]},
     }
     page = render_html(nb)
     assert "<b>" not in page
-    # 14 fields; title twice (<title>, <h1>), source title/publisher/date in header and footer.
-    assert page.count("&lt;b&gt;injected&lt;/b&gt;") == 18
+    # Shown: title twice (<title>, <h1>), summary, source title/publisher/date in header and
+    # about block, checksum, revision, build date twice (header, about), tool and version,
+    # the other report's title. Not shown: ids, file names, parameters.
+    assert page.count("&lt;b&gt;injected&lt;/b&gt;") == 16
+
+
+@pytest.mark.parametrize(
+    "site",
+    [
+        {"id": "../etc", "site": {"reports": [{"id": "x", "title": "X"}]}},
+        {"id": "ok", "site": {"reports": [{"id": "javascript:alert(1)", "title": "X"}]}},
+        {"id": "ok", "site": {"reports": [], "tables": ["../../secret.csv", "a b.csv", "x.html"]}},
+    ],
+)
+def test_links_come_only_from_checked_ids_and_names(notebook, site):
+    nb = copy.deepcopy(notebook)
+    nb.metadata["report_lib"] = {**report_metadata(), **site}
+    links = re.findall(r'href="([^"]*)"', render_html(nb))
+    allowed = re.compile(r"#\w+|index\.html|ok\.pdf|figures\.csv")  # anchors, the shell's
+    assert [link for link in links if not allowed.fullmatch(link)] == []
+
+
+def test_the_site_bar_links_index_other_reports_pdf_and_tables(notebook):
+    nb = copy.deepcopy(notebook)
+    site = {"reports": [{"id": "one", "title": "One"}, {"id": "two", "title": "Two"}]}
+    nb.metadata["report_lib"] = {
+        **report_metadata(),
+        "id": "one",
+        "site": {**site, "tables": ["shares.csv"]},
+    }
+    page = render_html(nb)
+    bar = page[page.index('<nav aria-label="Site"') : page.index("</nav>")]
+    links = re.findall(r'href="([^"]*)"', bar)
+    assert links == ["index.html", "two.html", "one.pdf", "tables/one/shares.csv", "figures.csv"]
+    assert "Chart data: Shares (CSV)" in bar
 
 
 def test_page_title_is_escaped(html):

@@ -1,6 +1,7 @@
 """What readers get: the index and every report opened in headless Chromium (no
 request leaves the files, no console error, every image loads, every link resolves),
-and the PDFs read with poppler. Publishing is tested in test_publish.py."""
+and the PDFs read with poppler. Layout at a phone's and a desktop's width, accessibility
+and screenshots: test_pages.py. Publishing: test_publish.py."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, poppler_text
+from conftest import poppler_text
 from playwright.sync_api import sync_playwright
 
 from report_lib.render.browser import launch_args
-
-SCREENSHOTS = ROOT / "outputs" / "screenshots"
 
 
 def _pages(built) -> list[Path]:
@@ -34,7 +33,6 @@ def browser(chromium):
 
 
 def test_every_page_is_offline_clean_and_whole(built, browser):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path in _pages(built):
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         requests, errors = [], []
@@ -55,17 +53,20 @@ def test_every_page_is_offline_clean_and_whole(built, browser):
         )
         assert broken == 0, path.name
         assert page.evaluate("Array.from(document.images).every(i => i.alt.length > 20)"), path.name
-        page.screenshot(path=SCREENSHOTS / f"{path.stem}.png", full_page=True)
         page.close()
 
 
-def test_links_from_the_index_resolve(built):
-    html = (built.out / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]+)"', html)
+def test_links_from_every_page_resolve(built):
     manifest = json.loads((built.out / "manifest.json").read_text())
-    assert len(links) == 3 * len(manifest["reports"])
-    for link in links:
-        assert "://" not in link and (built.out / link).is_file(), link
+    for page in _pages(built):
+        links = re.findall(r'href="([^"#]+)"', page.read_text(encoding="utf-8"))
+        for link in links:
+            assert "://" not in link and (built.out / link).is_file(), (page.name, link)
+        if page.name == "index.html":
+            reports = {e["outputs"][kind] for e in manifest["reports"] for kind in ("html", "pdf")}
+            assert reports | set(manifest["downloads"]) <= set(links)
+            tables = {p.relative_to(built.out).as_posix() for p in built.out.glob("tables/*/*.csv")}
+            assert tables <= set(links)
 
 
 def test_reports_show_no_code_and_no_traceback(built):

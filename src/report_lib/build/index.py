@@ -1,46 +1,91 @@
-"""The index page, built from the manifest: every title, summary and link escaped, every
-link built from a checked id."""
+"""The index page, built from the manifest: each report with its build date, what it
+covers and what changed since the previous build, its PDF and chart data, and the figures
+CSV. Autoescaped; every link built from a checked id or name (render/links.py); the
+interface strings from render/i18n.py, the Chinese text marked as on the report pages."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from report_lib import atomic, ids
-from report_lib.build.manifest import outputs_of
-from report_lib.build.reports import Report
 from report_lib.paths import BUILD_TEMPLATES, Layout
+from report_lib.render import i18n, links
+from report_lib.render.chinese import mark_chinese
+
+CHANGE_LABELS = {
+    "new": "new",
+    "data": "data changed",
+    "notebook": "notebook changed",
+    "code": "code changed",
+    "layout": "layout changed",
+    "failed": "not rebuilt: the update failed",
+}
 
 
 def _source_dates(report: dict[str, Any]) -> str:
-    dates = sorted({s["date"] for s in report.get("sources", [])})
+    dates = sorted({s["date"] for s in report.get("sources", []) if isinstance(s, dict)})
     return " – ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else ""
 
 
-def _links(report: dict[str, Any], layout: Layout) -> dict[str, str]:
-    """Relative links made from the report's id, checked again here: the manifest is a
-    file on disk, and its own 'outputs' are never trusted to be links."""
-    report_id = ids.check(report.get("id"), layout.manifest, "id")
-    return outputs_of(Report(report_id, Path(), "", ""))
+def _changes(entry: dict[str, Any], _) -> Markup:
+    kinds = entry.get("changes")
+    if not isinstance(kinds, list):
+        return ""  # a manifest from before changes were recorded
+    named = [_(CHANGE_LABELS[k]) for k in kinds if k in CHANGE_LABELS]
+    return Markup(", ").join(named) if named else _("unchanged")
 
 
-def _groups(reports: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def _code(value: str) -> Markup:
+    return Markup('<code class="hash">{}</code>').format(value)
+
+
+def _report(layout: Layout, entry: dict[str, Any], lang: str, _) -> dict[str, Any] | None:
+    """What the index shows of one manifest entry; None for an entry without a valid id."""
+    report_id = entry.get("id")
+    if not ids.is_valid(report_id):
+        return None
+    tables = links.table_names(layout.out / links.table_folder(report_id))
+    return {
+        "title": str(entry.get("title") or report_id),
+        "group": str(entry.get("group") or ""),
+        "summary": str(entry.get("summary") or ""),
+        "href": links.report_page(report_id, lang),
+        "pdf": links.report_pdf(report_id, lang),
+        "build_date": str(entry.get("build_date") or ""),
+        "changes": _changes(entry, _),
+        "source_dates": _source_dates(entry),
+        "tables": [(links.table_csv(report_id, name), links.table_label(name)) for name in tables],
+    }
+
+
+def _groups(reports: list[dict[str, Any]], _) -> list[tuple[str, list[dict[str, Any]]]]:
     """Reports by their group, groups in the order they first appear (reports.yml's)."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for report in reports:
-        groups.setdefault(report.get("group") or "Reports", []).append(report)
+        groups.setdefault(report["group"] or str(_("Reports")), []).append(report)
     return list(groups.items())
 
 
-def write_index(layout: Layout, manifest: dict[str, Any]) -> None:
+def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
+    """The index page's HTML for `manifest`, its shell in `lang`."""
+    _ = i18n.translator(lang)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(BUILD_TEMPLATES), autoescape=True)
-    reports = [
-        {**r, "links": _links(r, layout), "source_date": _source_dates(r)}
-        for r in manifest["reports"]
-    ]
+    env.globals.update(_=_, links=links, time_tag=i18n.time_tag, code=_code)
+    reports = [_report(layout, entry, lang, _) for entry in manifest["reports"]]
     html = env.get_template("index.html.j2").render(
-        manifest={**manifest, "reports": reports}, groups=_groups(reports)
+        lang=i18n.tag(lang),
+        shell_lang=lang,
+        status=manifest.get("status"),
+        revision=str(manifest.get("revision") or ""),
+        build_date=str(manifest.get("build_date") or ""),
+        groups=_groups([r for r in reports if r], _),
+        figures=links.FIGURES_CSV,
     )
-    atomic.write_text(layout.index, html)
+    return mark_chinese(html)
+
+
+def write_index(layout: Layout, manifest: dict[str, Any]) -> None:
+    atomic.write_text(layout.index, render_index(layout, manifest))

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from report_lib import atomic, ids
-from report_lib.build import lock, pages
+from report_lib.build import changes, lock, pages
+from report_lib.build.downloads import write_figures
 from report_lib.build.engine import DEFAULT
 from report_lib.build.execute import start
 from report_lib.build.fingerprint import Keys, fingerprint, label, render_inputs, run_inputs
@@ -36,10 +37,12 @@ from report_lib.build.manifest import (
     read_manifest,
     write_manifest,
 )
+from report_lib.build.navigation import listing, page_metadata
 from report_lib.build.provenance import build_date, provenance, revision
 from report_lib.build.reports import Report, check_parameters, load_reports, parameter_codes
 from report_lib.errors import DataError
 from report_lib.paths import BUILD_LOCK, INDEX, MANIFEST, Layout, contained
+from report_lib.render.links import FIGURES_CSV
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -100,7 +103,9 @@ def _pages_in_worker(job: dict[str, Any], result: dict[str, Any]) -> dict[str, A
     nb = nbformat.read(executed, as_version=4)
     pages.name_injected_cell(nb)
     atomic.write_text(executed, nbformat.writes(nb) + "\n")
-    prov = provenance(report, layout, render["rev"], render["date"], executed.parent / "tables")
+    tables = executed.parent / "tables"
+    prov = provenance(report, layout, render["rev"], render["date"], tables)
+    prov |= page_metadata(report, render["site"], tables)
     made = pages.make(nb, prov, render["show_code"])
     pages.write(executed.parent, made)
     return {"pdf_date": made.pdf_date, "html_s": made.seconds}
@@ -222,13 +227,16 @@ def _printer(stack: contextlib.ExitStack, workers: int) -> ParallelPrinter:
         raise DataError("chromium", str(exc)) from None
 
 
-def _entry(report: Report, keys: Keys, prov: dict, rev: str, layout: Layout) -> dict[str, Any]:
-    """The manifest's record of one report."""
+def _entry(
+    report: Report, keys: Keys, prov: dict, rev: str, layout: Layout, before: dict | None
+) -> dict[str, Any]:
+    """The manifest's record of one report; `before` is the previous build's."""
+    notebook = label(report.notebook, layout)
     return {
         "id": report.id,
         "title": report.title,
         "summary": report.summary,
-        "notebook": label(report.notebook, layout),
+        "notebook": notebook,
         "parameters": report.parameters,
         "fingerprint": keys.full,
         "run_fingerprint": keys.run,
@@ -236,6 +244,8 @@ def _entry(report: Report, keys: Keys, prov: dict, rev: str, layout: Layout) -> 
         "outputs": outputs_of(report),
         "revision": rev,
         "group": report.group,
+        "build_date": prov["build_date"],
+        "changes": changes.changes(before, keys, notebook, report.parameters),
         "sources": [{"id": s["id"], "date": s["date"]} for s in prov["sources"]],
     }
 
@@ -329,7 +339,7 @@ def _build(
     manifest = read_manifest(layout, warn=True)
     previous = {entry["id"]: entry for entry in manifest["reports"]}
     run_shared, render_shared = run_inputs(layout), render_inputs(layout)
-    options = {"show_code": show_code}
+    options = {"show_code": show_code, "site": listing(reports)}
     keys = {r.id: fingerprint(r, run_shared, render_shared, layout, options) for r in reports}
     work = {r.id: _work_to_do(r, previous.get(r.id), keys[r.id], layout) for r in reports}
     if only:
@@ -338,7 +348,8 @@ def _build(
     to_render = [r for r in reports if work[r.id] == "render"]
     stale = _stale(layout, reports, manifest["reports"])
     _check_paths(layout, reports, stale)
-    index_ok = layout.index.exists() and manifest.get("status") == OK
+    site_ok = layout.index.exists() and (layout.out / FIGURES_CSV).exists()
+    index_ok = site_ok and manifest.get("status") == OK
     listed = [e["id"] for e in manifest["reports"]] == [r.id for r in reports]
     if not to_run and not to_render and not stale and index_ok and listed:
         print(f"report: all {len(reports)} reports up to date")
@@ -356,7 +367,8 @@ def _build(
     write_manifest(layout, {**record, "reports": kept})  # before any output changes
     by_id = {r.id: r for r in to_run}
     failed: set[str] = set()
-    render = {"rev": rev, "date": date, "show_code": show_code}
+    render = {"rev": rev, "date": date, "show_code": show_code, "site": listing(reports)}
+    built: set[str] = set()
     with contextlib.ExitStack() as stack:
         run_jobs = [_job(r, layout, render) for r in to_run]
         finished = start(run_jobs, workers, stack, engine, then=_pages_in_worker)  # fork first
@@ -366,7 +378,10 @@ def _build(
             pdf_s = time.perf_counter() - printing.started[report.id]
             _install(report, layout, made, pdf)
             prov = provenance(report, layout, rev, date)
-            previous[report.id] = _entry(report, keys[report.id], prov, rev, layout)
+            previous[report.id] = _entry(
+                report, keys[report.id], prov, rev, layout, previous.get(report.id)
+            )
+            built.add(report.id)
             done = [previous[r.id] for r in reports if r.id in previous]
             write_manifest(layout, {**record, "reports": done})
             print(f"  ok {report.id:<28} {ran}, html {made.seconds:4.1f} s, pdf {pdf_s:4.1f} s")
@@ -376,9 +391,9 @@ def _build(
 
         timings: dict[str, dict[str, float]] = {}
         for report in to_render:
-            made = pages.make(
-                _executed(report, layout), provenance(report, layout, rev, date), show_code
-            )
+            tables = layout.out / outputs_of(report)["tables"]
+            prov = provenance(report, layout, rev, date) | page_metadata(report, render["site"], tables)
+            made = pages.make(_executed(report, layout), prov, show_code)
             printing.submit(report, made, "rendered only")
         for result in finished:
             report = by_id[result["id"]]
@@ -399,10 +414,14 @@ def _build(
         for printed in printing.done(wait=True):
             install(*printed)
     shutil.rmtree(layout.work, ignore_errors=True)
-    entries = [previous[r.id] for r in reports if r.id in previous]
+    entries = [
+        changes.settle(previous[r.id], r.id in built, r.id in failed)
+        for r in reports
+        if r.id in previous
+    ]
     _prune(layout, _stale(layout, reports, manifest["reports"]), failed)
     status = FAILED if failed else OK if len(entries) == len(reports) else INCOMPLETE
-    final = {**record, "status": status, "reports": entries}
+    final = {**record, "status": status, "reports": entries, "downloads": [write_figures(layout)]}
     from report_lib.build.index import write_index
 
     write_index(layout, final)

@@ -1,8 +1,8 @@
 """Publishing the last good build to a folder a web server serves: exactly what its
-manifest lists (the index, each report's HTML, PDF and chart tables), never a stale or
-failed output, copied into a new release folder that is then shown in one rename (see
-`releases`). One publish per site at a time (a lock in its releases folder), and none
-while a build of the checkout writes outputs/ (the build's lock)."""
+manifest lists (the index and its downloads, each report's HTML, PDF and chart tables),
+never a stale or failed output, copied into a new release folder that is then shown in
+one rename (see `releases`). One publish per site at a time (a lock in its releases
+folder), and none while a build of the checkout writes outputs/ (the build's lock)."""
 
 from __future__ import annotations
 
@@ -67,13 +67,23 @@ def _last_good(layout: Layout) -> dict[str, Any]:
 
 def site_files(out: Path, manifest: dict[str, Any]) -> list[str]:
     """What the manifest lists, relative to `out`, each file proven to be inside it."""
-    files = [INDEX]
+    files = [INDEX, *_downloads(out, manifest.get("downloads", []))]
     for entry in manifest["reports"]:
         files += _report_files(out, entry)
     for name in files:
         if not contained(out, name).is_file():
             raise DataError(out / name, "missing; run `make report`")
     return files
+
+
+def _downloads(out: Path, names: object) -> list[str]:
+    """The site's own downloads (figures.csv): CSV files directly in `out`, names checked."""
+    if not isinstance(names, list) or not all(
+        isinstance(name, str) and TABLE.fullmatch(name) for name in names
+    ):
+        message = f"{names!r:.60} are not CSV names"
+        raise DataError(out / "manifest.json", message, field="downloads")
+    return names
 
 
 def _report_files(out: Path, entry: object) -> list[str]:

@@ -14,12 +14,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from markupsafe import Markup, escape
 from playwright.async_api import Browser as AsyncBrowser
 from playwright.async_api import Route as AsyncRoute
 from playwright.async_api import async_playwright
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
 from report_lib import atomic
+from report_lib.render import i18n
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +46,50 @@ CHROMIUM_ARGS = (
     "--disable-dev-shm-usage",
 )
 
+
+# ---- What a PDF looks like: page.pdf() options, running header and footer -------------
+
 # Chromium lets a page's CSS @page margins override these; they match the rule in
-# templates/report/static/report.css and apply to pages without one. The bottom margin holds
-# the page-number footer.
+# templates/report/static/report.css and apply to pages without one. The top margin holds
+# the running title, the bottom one the page numbers.
 PAGE_MARGINS = {"top": "16mm", "right": "15mm", "bottom": "18mm", "left": "15mm"}
-FOOTER_TEMPLATE = (
-    '<div style="width:100%;font-size:8pt;color:#555;text-align:center;'
-    "font-family:'Liberation Sans','DejaVu Sans',sans-serif\">"
-    'page <span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+_MARGIN_TEXT = (
+    "box-sizing:border-box;width:100%;padding:0 15mm;font-size:8pt;color:#555;"
+    "font-family:'Liberation Sans','DejaVu Sans','Noto Sans CJK SC',sans-serif;"
 )
+HEADER_TEMPLATE = (
+    f'<div lang="{{lang}}" style="{_MARGIN_TEXT}white-space:nowrap;overflow:hidden;'
+    'text-overflow:ellipsis">{title}</div>'
+)
+FOOTER_TEMPLATE = f'<div lang="{{lang}}" style="{_MARGIN_TEXT}text-align:center">{{text}}</div>'
+LANG_OF_PAGE = "document.documentElement.lang"
+
+
+def print_options(title: str, lang: str) -> dict[str, Any]:
+    """page.pdf() options for a report page: A4, tagged (structure, /Lang from the page's
+    <html lang>), an outline of bookmarks from its headings, the report's title as a
+    running header and 'page N of M' below, in the page's language."""
+    shell = next((key for key, value in i18n.LANGUAGES.items() if value == lang), i18n.DEFAULT)
+    _ = i18n.translator(shell)
+    numbers = _(
+        "page {page} of {total}",
+        page=Markup('<span class="pageNumber"></span>'),
+        total=Markup('<span class="totalPages"></span>'),
+    )
+    attribute = escape(i18n.tag(shell))
+    return {
+        "format": "A4",
+        "print_background": True,
+        "tagged": True,
+        "outline": True,
+        "display_header_footer": True,
+        "header_template": HEADER_TEMPLATE.format(lang=attribute, title=escape(title)),
+        "footer_template": FOOTER_TEMPLATE.format(lang=attribute, text=numbers),
+        "margin": PAGE_MARGINS,
+    }
+
+
+# ---- Finding and driving Chromium ---------------------------------------------------
 
 
 class BrowserNotFound(RuntimeError):
@@ -142,20 +179,12 @@ class PdfPrinter:
         return pdf
 
 
-PDF_OPTIONS: dict[str, Any] = {
-    "format": "A4",
-    "print_background": True,
-    "display_header_footer": True,
-    "header_template": "<span></span>",
-    "footer_template": FOOTER_TEMPLATE,
-    "margin": PAGE_MARGINS,
-}
 
 
 def _print_page(page: Page, html: str) -> bytes:
     page.route("**/*", _block)
     page.set_content(html, wait_until="load")
-    return page.pdf(**PDF_OPTIONS)
+    return page.pdf(**print_options(page.title(), page.evaluate(LANG_OF_PAGE)))
 
 
 def _block(route: Route) -> None:
@@ -225,7 +254,8 @@ class ParallelPrinter:
             try:
                 await page.route("**/*", _block_async)
                 await page.set_content(html, wait_until="load")
-                return await page.pdf(**PDF_OPTIONS)
+                title, lang = await page.title(), await page.evaluate(LANG_OF_PAGE)
+                return await page.pdf(**print_options(title, lang))
             finally:
                 await page.close()
 

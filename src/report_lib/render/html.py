@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from traitlets import default
+from traitlets import TraitError, Unicode, default, validate
+
+from report_lib.render import i18n, links
+from report_lib.render.chinese import mark_chinese
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "report"
@@ -40,6 +44,14 @@ class ReportHTMLExporter(HTMLExporter):
 
     export_from_notebook = "Report HTML"
 
+    shell_lang = Unicode(i18n.DEFAULT, help="Language of the page's shell.").tag(config=True)
+
+    @validate("shell_lang")
+    def _known_language(self, proposal: dict[str, Any]) -> str:
+        if proposal["value"] not in i18n.LANGUAGES:
+            raise TraitError(f"no shell language {proposal['value']!r} in report_lib.render.i18n")
+        return proposal["value"]
+
     @default("template_name")
     def _template_name_default(self) -> str:
         return TEMPLATE_NAME
@@ -60,15 +72,38 @@ class ReportHTMLExporter(HTMLExporter):
     def _exclude_output_prompt_default(self) -> bool:
         return True
 
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.globals["_"] = lambda message, **values: i18n.translator(self.shell_lang)(
+            message, **values
+        )
+        environment.globals["links"] = links
+        environment.globals["time_tag"] = i18n.time_tag
+        return environment
+
+    def _init_resources(self, resources: dict[str, Any]) -> dict[str, Any]:
+        resources = super()._init_resources(resources)
+        resources["shell_lang"] = self.shell_lang
+        resources["lang"] = i18n.tag(self.shell_lang)
+        return resources
+
+    def from_notebook_node(
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """The page, its Chinese text marked as such (see `chinese`)."""
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        return mark_chinese(html), resources
+
 
 @cache
-def _exporter(show_code: bool) -> ReportHTMLExporter:
+def _exporter(show_code: bool, lang: str) -> ReportHTMLExporter:
     # Building the exporter and its Jinja environment is what costs time (see report);
     # conversions on one instance are independent, so one per configuration is enough.
-    return ReportHTMLExporter(exclude_input=not show_code)
+    return ReportHTMLExporter(exclude_input=not show_code, shell_lang=lang)
 
 
-def render_html(nb: NotebookNode, *, show_code: bool = False) -> str:
-    """Render an executed notebook as one offline HTML page (header, outputs, provenance)."""
-    html, _ = _exporter(show_code).from_notebook_node(nb)
+def render_html(nb: NotebookNode, *, show_code: bool = False, lang: str = i18n.DEFAULT) -> str:
+    """Render an executed notebook as one offline HTML page (navigation, header, outputs,
+    'About this report'), its shell in `lang`."""
+    html, _ = _exporter(show_code, lang).from_notebook_node(nb)
     return html

@@ -1,0 +1,64 @@
+"""Screenshots of every built page at a phone's width and a desktop's, for whoever reviews
+a build: `make screenshots` writes outputs/screenshots/<page>-<width>.png (the page test
+writes the same files for the pages it checks).
+
+    python -m report_lib.build.screenshots [OUT [DEST]]"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from report_lib import ids
+from report_lib.paths import INDEX, MANIFEST, OUTPUTS, contained
+from report_lib.render.links import report_page
+
+WIDTHS = (390, 1280)
+HEIGHT = 900
+
+
+def pages(out: Path) -> list[Path]:
+    """The index and every report page the manifest of `out` lists."""
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    listed = [e.get("id") for e in manifest.get("reports", []) if isinstance(e, dict)]
+    return [out / INDEX] + [out / report_page(i) for i in listed if ids.is_valid(i)]
+
+
+def path_for(dest: Path, page: Path, width: int) -> Path:
+    return contained(dest, f"{page.stem}-{width}.png")
+
+
+def take_all(out: Path, dest: Path) -> list[Path]:
+    """Screenshot every page at every width; returns the files written."""
+    from playwright.sync_api import sync_playwright
+
+    from report_lib.render.browser import find_chromium, launch_args
+
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=find_chromium(), args=launch_args())
+        try:
+            for page_path in pages(out):
+                for width in WIDTHS:
+                    page = browser.new_page(viewport={"width": width, "height": HEIGHT})
+                    page.goto(page_path.resolve().as_uri(), wait_until="load")
+                    written.append(path_for(dest, page_path, width))
+                    page.screenshot(path=written[-1], full_page=True)
+                    page.close()
+        finally:
+            browser.close()
+    return written
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else OUTPUTS
+    dest = Path(argv[1]) if len(argv) > 1 else out / "screenshots"
+    written = take_all(out, dest)
+    print(f"screenshots: {len(written)} written to {dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,85 @@
+"""The links between the published files (index, report pages, PDFs, CSV downloads), each
+built from a checked id or a checked file name: a value that fails its pattern yields no
+link at all, so metadata can never smuggle a path, a scheme or markup into an href.
+
+The names match those `build.manifest.outputs_of` gives the files (a test checks)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from report_lib import ids
+from report_lib.render import i18n
+
+FIGURES_CSV = "figures.csv"
+TABLE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.csv")
+
+
+def _suffix(lang: str) -> str:
+    """'' for the default language, else '.<primary subtag>': overview.zh.html."""
+    return "" if lang == i18n.DEFAULT else f".{i18n.tag(lang).split('-')[0]}"
+
+
+def index_page(lang: str = i18n.DEFAULT) -> str:
+    return f"index{_suffix(lang)}.html"
+
+
+def report_page(report_id: object, lang: str = i18n.DEFAULT) -> str | None:
+    """`<id>.html` for the default language, `<id>.<lang>.html` for another."""
+    return f"{report_id}{_suffix(lang)}.html" if ids.is_valid(report_id) else None
+
+
+def report_pdf(report_id: object, lang: str = i18n.DEFAULT) -> str | None:
+    return f"{report_id}{_suffix(lang)}.pdf" if ids.is_valid(report_id) else None
+
+
+def other_languages(report_id: object, lang: str = i18n.DEFAULT) -> list[tuple[str, str, str]]:
+    """(link, language tag, language name) of the same page in each other shell language:
+    the report `report_id`'s, or the index's when it is None."""
+    found = []
+    for other in i18n.LANGUAGES:
+        href = index_page(other) if report_id is None else report_page(report_id, other)
+        if other != lang and href:
+            found.append((href, i18n.tag(other), i18n.NAMES[other]))
+    return found
+
+
+def table_folder(report_id: str) -> str:
+    """Where a report's chart tables are published: tables/<id>, from a checked id."""
+    return f"tables/{ids.check(report_id, 'report id', 'id')}"
+
+
+def table_csv(report_id: object, name: object) -> str | None:
+    """A chart table of a report, published under tables/<id>/."""
+    if not ids.is_valid(report_id) or not isinstance(name, str) or not TABLE.fullmatch(name):
+        return None
+    return f"{table_folder(report_id)}/{name}"
+
+
+def table_label(name: str) -> str:
+    """A table's file name as a reader says it: 'in_context.csv' -> 'In context'."""
+    words = name.removesuffix(".csv").replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def table_names(folder: Path) -> list[str]:
+    """The chart tables in a report's table folder whose names can become links."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and TABLE.fullmatch(p.name))
+
+
+def other_reports(
+    reports: object, current: object, lang: str = i18n.DEFAULT
+) -> list[tuple[str, str]]:
+    """(link, title) of every listed report but `current`, in the list's order; entries
+    without a valid id or a title are left out."""
+    found = []
+    for report in reports if isinstance(reports, list) else []:
+        if not isinstance(report, dict) or report.get("id") == current:
+            continue
+        href, title = report_page(report.get("id"), lang), report.get("title")
+        if href and isinstance(title, str) and title:
+            found.append((href, title))
+    return found

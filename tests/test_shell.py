@@ -1,0 +1,363 @@
+"""The reports' shell piece by piece, on synthetic input: interface strings in one table,
+Chinese text marked, links only from checked ids, what changed since the last build,
+the figures CSV, the index page and the PDF's print options."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from report_lib.build import changes, publish
+from report_lib.build.downloads import COLUMNS, write_figures
+from report_lib.build.fingerprint import Keys
+from report_lib.build.index import CHANGE_LABELS, render_index
+from report_lib.build.manifest import outputs_of
+from report_lib.build.reports import Report
+from report_lib.errors import DataError
+from report_lib.paths import BUILD_TEMPLATES, RENDER_TEMPLATES, Layout
+from report_lib.render import i18n, links
+from report_lib.render.browser import print_options
+from report_lib.render.chinese import mark_chinese
+
+# ---- interface strings ---------------------------------------------------------------
+
+SHELL_SOURCES = [
+    *RENDER_TEMPLATES.rglob("*.j2"),
+    *BUILD_TEMPLATES.rglob("*.j2"),
+    *(Path(i18n.__file__).parent.glob("*.py")),
+    Path(changes.__file__).with_name("index.py"),
+]
+CALL = re.compile(r"""\b_\(\s*(["'])(.+?)\1""", re.DOTALL)
+
+
+def test_every_interface_string_used_is_in_the_one_table():
+    used = {m.group(2) for path in SHELL_SOURCES for m in CALL.finditer(path.read_text())}
+    assert len(used) > 20
+    assert used - set(i18n.MESSAGES) == set()
+
+
+def test_change_labels_are_interface_strings_for_every_kind():
+    assert set(CHANGE_LABELS) == set(changes.KINDS)
+    assert set(CHANGE_LABELS.values()) <= set(i18n.MESSAGES)
+
+
+def test_every_translation_is_complete_and_placeholders_kept():
+    for lang, table in i18n.TRANSLATIONS.items():
+        assert lang in i18n.LANGUAGES
+        assert set(table) == set(i18n.MESSAGES), lang
+        for message, text in table.items():
+            assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", message))
+
+
+def test_translator_escapes_and_refuses_unknown_strings():
+    _ = i18n.translator()
+    assert _("Built {date}", date="<b>") == "Built &lt;b&gt;"
+    assert _("Built {date}", date=i18n.time_tag("2024-01-02")) == "Built <time>2024-01-02</time>"
+    with pytest.raises(KeyError):
+        _("Not a message")
+    with pytest.raises(ValueError):
+        i18n.translator("xx")
+
+
+def test_the_page_language_comes_from_one_variable():
+    assert i18n.tag(i18n.DEFAULT) == "en"
+    for template in [*RENDER_TEMPLATES.rglob("*.j2"), *BUILD_TEMPLATES.rglob("*.j2")]:
+        for tag in re.findall(r"<html[^>]*>", template.read_text()):
+            assert re.fullmatch(r'<html lang="{{ [\w.| ]+ }}">', tag), (template, tag)
+
+
+# ---- Chinese text --------------------------------------------------------------------
+
+ZH = '<span lang="zh-Hans">'
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<p>approved (批准逮捕) are</p>", f"<p>approved ({ZH}批准逮捕</span>) are</p>"),
+        ("<p>6000余人、9800余人 in all</p>", f"<p>{ZH}6000余人、9800余人</span> in all</p>"),
+        ("<p>侮辱罪 and 诽谤罪</p>", f"<p>{ZH}侮辱罪</span> and {ZH}诽谤罪</span></p>"),
+        ("<p>a<br>侮辱</p><p>b</p>", f"<p>a<br>{ZH}侮辱</span></p><p>b</p>"),
+    ],
+)
+def test_chinese_runs_are_marked(html, expected):
+    assert mark_chinese(html) == expected
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p lang="zh-Hans">已标记</p>',
+        "<p lang='zh'><b>已标记</b></p>",
+        '<img alt="图表 chart" src="data:,"><p>x</p>',
+        '<a title="a > 侮辱" href="#">x</a>',
+        "<script>var s = '侮辱';</script>",
+        "<style>p::after{content:'侮辱'}</style>",
+        "<title>侮辱罪</title>",
+        "<!-- 侮辱 -->",
+        "<p>no Chinese</p>",
+        '<html lang="zh-Hans"><p>中文 and English</p></html>',
+    ],
+)
+def test_attributes_scripts_styles_and_chinese_elements_stay_as_they_are(html):
+    assert mark_chinese(html) == html
+
+
+@given(st.text(alphabet="ab 侮辱、1<>\"'=/-p!", max_size=40))
+def test_marking_only_ever_adds_spans(text):
+    marked = mark_chinese(text)
+    assert marked.replace(ZH, "").replace("</span>", "") == text.replace("</span>", "")
+
+
+# ---- links ---------------------------------------------------------------------------
+
+
+def test_links_name_the_files_the_build_writes():
+    outputs = outputs_of(Report("a-report", Path(), "", ""))
+    assert links.report_page("a-report") == outputs["html"]
+    assert links.report_pdf("a-report") == outputs["pdf"]
+    assert links.table_folder("a-report") == outputs["tables"]
+    assert links.TABLE.pattern == publish.TABLE.pattern
+
+
+@pytest.mark.parametrize("bad", ["../x", "A", "a/b", "javascript:x", "", None, 3, "a" * 65])
+def test_no_link_from_an_invalid_id_or_name(bad):
+    assert links.report_page(bad) is None
+    assert links.report_pdf(bad) is None
+    assert links.table_csv(bad, "t.csv") is None
+    assert links.table_csv("ok", bad) is None
+    assert links.other_reports([{"id": bad, "title": "T"}], "ok") == []
+
+
+def test_table_labels_read_as_words():
+    assert links.table_label("prosecuted_per_arrest.csv") == "Prosecuted per arrest"
+
+
+# ---- what changed --------------------------------------------------------------------
+
+NOTEBOOK = "notebooks/profile.ipynb"
+INPUTS = {
+    "data/processed/figures.csv": "1",
+    "report_lib/report/charts.py": "2",
+    NOTEBOOK: "3",
+    "report_lib/render/templates/report/static/report.css": "4",
+    "requirements.lock": "5",
+}
+
+
+def _entry(inputs: dict, parameters: dict | None = None) -> dict:
+    return {"fingerprint": json.dumps(inputs), "inputs": inputs, "parameters": parameters or {}}
+
+
+def _keys(inputs: dict, full: str | None = None) -> Keys:
+    return Keys("run", full or json.dumps(inputs), inputs)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        ({}, []),
+        ({"data/processed/figures.csv": "x"}, ["data"]),
+        ({NOTEBOOK: "x"}, ["notebook"]),
+        ({"report_lib/report/charts.py": "x", "requirements.lock": "x"}, ["code"]),
+        ({"report_lib/render/templates/report/static/report.css": "x"}, ["layout"]),
+        ({"data/raw/new-source/figures.csv": "x", NOTEBOOK: "y"}, ["data", "notebook"]),
+    ],
+)
+def test_changes_are_named_by_the_inputs_that_changed(edit, expected):
+    assert changes.changes(_entry(INPUTS), _keys({**INPUTS, **edit}), NOTEBOOK, {}) == expected
+
+
+def test_a_new_report_a_new_question_and_a_new_title():
+    assert changes.changes(None, _keys(INPUTS), NOTEBOOK, {}) == ["new"]
+    before = _entry(INPUTS, {"crime": "a"})
+    assert changes.changes(before, _keys(INPUTS, "other"), NOTEBOOK, {"crime": "b"}) == ["notebook"]
+    assert changes.changes(_entry(INPUTS), _keys(INPUTS, "other"), NOTEBOOK, {}) == ["layout"]
+
+
+def test_reports_the_build_left_alone_are_unchanged_or_failed():
+    entry = {"id": "a", "changes": ["data"]}
+    assert changes.settle(entry, built=True, failed=False) == entry
+    assert changes.settle(entry, built=False, failed=False)["changes"] == []
+    assert changes.settle(entry, built=False, failed=True)["changes"] == ["failed"]
+
+
+# ---- figures.csv ---------------------------------------------------------------------
+
+FIGURE_ROW = {
+    "source_id": "src-1",
+    "figure_id": "arrests_x_2021",
+    "value": "6000",
+    "qualifier": "more_than",
+    "unit": "persons",
+    "period_start": "2020-01-01",
+    "period_end": "2020-12-31",
+    "quote": '2020年 6000余人, "quoted"',
+    "quote_start": "3",
+    "quote_end": "20",
+    "raw": "6000余人",
+}
+
+
+def _layout_with_figures(tmp_path: Path, rows: list[dict]) -> Layout:
+    layout = Layout(tmp_path, tmp_path / "outputs")
+    layout.processed.mkdir(parents=True)
+    with (layout.processed / "figures.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return layout
+
+
+def test_figures_csv_has_the_analysts_columns(tmp_path):
+    day = {**FIGURE_ROW, "period_start": "2022-02-21", "period_end": "2022-02-21"}
+    layout = _layout_with_figures(tmp_path, [FIGURE_ROW, day])
+    assert write_figures(layout) == "figures.csv"
+    with (layout.out / "figures.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert (
+        list(rows[0])
+        == list(COLUMNS)
+        == [
+            *("source", "figure", "value", "qualifier", "unit", "period"),
+            *("quote", "quote_start", "quote_end"),
+        ]
+    )
+    assert rows[0]["period"] == "2020-01-01/2020-12-31" and rows[1]["period"] == "2022-02-21"
+    assert rows[0]["quote"] == FIGURE_ROW["quote"] and rows[0]["quote_end"] == "20"
+
+
+def test_figures_csv_from_a_dataset_without_a_column_is_a_located_error(tmp_path):
+    layout = _layout_with_figures(tmp_path, [{k: v for k, v in FIGURE_ROW.items() if k != "quote"}])
+    with pytest.raises(DataError, match="field 'quote'"):
+        write_figures(layout)
+    assert not (layout.out / "figures.csv").exists()
+
+
+# ---- publishing the downloads --------------------------------------------------------
+
+
+def _site(out: Path, downloads: object) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text("<p>index</p>")
+    (out / "figures.csv").write_text("source\n")
+    (out / "secret.txt").write_text("no")
+    return {"status": "ok", "reports": [], "downloads": downloads}
+
+
+def test_publish_takes_the_downloads_the_manifest_lists(tmp_path):
+    manifest = _site(tmp_path / "out", ["figures.csv"])
+    assert publish.site_files(tmp_path / "out", manifest) == ["index.html", "figures.csv"]
+    assert publish.site_files(tmp_path / "out", {**manifest, "downloads": []}) == ["index.html"]
+
+
+@pytest.mark.parametrize("bad", [["../x.csv"], ["secret.txt"], ["a/figures.csv"], "x.csv", [3]])
+def test_publish_refuses_downloads_it_cannot_vouch_for(tmp_path, bad):
+    manifest = _site(tmp_path / "out", bad)
+    with pytest.raises(DataError, match="field 'downloads'"):
+        publish.site_files(tmp_path / "out", manifest)
+
+
+# ---- the index -----------------------------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script> & 侮辱"
+
+
+def _index(tmp_path: Path, entries: list[dict], status: str = "ok") -> str:
+    layout = Layout(tmp_path, tmp_path / "outputs")
+    tables = layout.out / "tables" / "alpha"
+    tables.mkdir(parents=True)
+    (tables / "in_context.csv").write_text("a\n")
+    (tables / "not a table.csv").write_text("a\n")
+    manifest = {"status": status, "revision": "abc123", "build_date": "2024-05-06"}
+    return render_index(layout, {**manifest, "reports": entries})
+
+
+def _report(report_id: str = "alpha", **extra) -> dict:
+    return {
+        "id": report_id,
+        "title": HOSTILE,
+        "summary": HOSTILE,
+        "build_date": "2024-05-06",
+        "changes": ["data", "layout"],
+        "sources": [{"date": "2022-02-21"}, {"date": "2023-03-02"}],
+        **extra,
+    }
+
+
+def test_the_index_lists_date_coverage_changes_and_downloads(tmp_path):
+    entries = [_report(), _report("beta", changes=[]), _report("gamma", changes=None)]
+    page = _index(tmp_path, entries)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in page
+    assert f"{ZH}侮辱</span>" in page
+    assert page.count("Built <time>2024-05-06</time>") == 3
+    assert "data changed, layout changed" in page and "unchanged" in page
+    assert "Sources dated <time>2022-02-21 – 2023-03-02</time>" in page
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert "tables/alpha/in_context.csv" in hrefs and ">In context</a>" in page
+    assert not [h for h in hrefs if " " in h]
+    assert hrefs.count("figures.csv") >= 1 and "alpha.html" in hrefs and "beta.pdf" in hrefs
+    assert '<html lang="en">' in page
+    assert "The last build failed" not in page
+
+
+def test_the_index_leaves_out_entries_without_a_valid_id(tmp_path):
+    page = _index(tmp_path, [_report(), _report("../../etc"), _report("javascript:x")], "failed")
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert not [h for h in hrefs if ".." in h or ":" in h]
+    assert "The last build failed" in page
+
+
+# ---- print options -------------------------------------------------------------------
+
+
+def test_print_options_tag_outline_and_escape_the_running_title():
+    options = print_options('A <b>"title"</b> & more', "en")
+    assert options["tagged"] is True and options["outline"] is True
+    assert options["format"] == "A4" and options["display_header_footer"] is True
+    header = options["header_template"]
+    assert "<b>" not in header and "A &lt;b&gt;&#34;title&#34;&lt;/b&gt; &amp; more" in header
+    footer = options["footer_template"]
+    assert 'page <span class="pageNumber"></span> of <span class="totalPages"></span>' in footer
+    assert 'lang="en"' in header and 'lang="en"' in footer
+
+
+# ---- a second language ---------------------------------------------------------------
+
+
+@pytest.fixture
+def chinese_shell(monkeypatch):
+    """A second shell language as the Chinese edition will add it: a tag, a name and a
+    translation of every message, nothing else."""
+    monkeypatch.setitem(i18n.LANGUAGES, "zh-Hans", "zh-Hans")
+    monkeypatch.setitem(i18n.NAMES, "zh-Hans", "中文")
+    monkeypatch.setitem(i18n.TRANSLATIONS, "zh-Hans", {m: f"译{m}" for m in i18n.MESSAGES})
+
+
+def test_a_second_language_needs_only_its_translations(chinese_shell, tmp_path):
+    from test_render import build_report_notebook
+
+    from report_lib.render.html import render_html
+
+    nb = build_report_notebook()
+    site = {"reports": [{"id": "one", "title": "One"}, {"id": "two", "title": "Two"}]}
+    nb.metadata["report_lib"] = {**nb.metadata["report_lib"], "id": "one", "site": site}
+    english, chinese = render_html(nb), render_html(nb, lang="zh-Hans")
+    assert '<html lang="en">' in english and '<html lang="zh-Hans">' in chinese
+    switch = '<a class="site-language" href="{}" hreflang="{}" lang="{}">{}</a>'
+    assert switch.format("one.zh.html", "zh-Hans", "zh-Hans", "中文") in english
+    assert switch.format("one.html", "en", "en", "English") in chinese
+    bar = chinese[chinese.index('<nav aria-label="') : chinese.index("</nav>")]
+    hrefs = re.findall(r'href="([^"]*)"', bar)
+    assert hrefs[:3] == ["index.zh.html", "two.zh.html", "one.zh.pdf"] and "one.html" in hrefs
+    assert "译About this report" in chinese and "译" not in english
+    assert ZH not in chinese  # a Chinese page needs no Chinese marked inside it
+    index = render_index(Layout(tmp_path, tmp_path / "out"), {"reports": [_report()]}, "zh-Hans")
+    assert '<html lang="zh-Hans">' in index and 'href="alpha.zh.html"' in index
+    assert 'href="index.html" hreflang="en"' in index
