@@ -242,7 +242,7 @@ def _entry(report: Report, keys: Keys, prov: dict, rev: str, layout: Layout) -> 
 
 def _stale(layout: Layout, reports: list[Report], recorded: list[dict]) -> list[Path]:
     """Outputs no build should publish: those of reports no longer listed (as the last
-    manifest recorded them) and failed notebooks of reports that have since succeeded."""
+    manifest recorded them) and every failed notebook: one stays only while its report fails."""
     listed = {r.id for r in reports}
     stale = []
     for entry in recorded:
@@ -250,7 +250,7 @@ def _stale(layout: Layout, reports: list[Report], recorded: list[dict]) -> list[
             report_outputs = outputs_of(Report(entry["id"], Path(), "", ""))
             stale += [layout.out / path for path in report_outputs.values()]
     if layout.failed.is_dir():
-        stale += [p for p in layout.failed.glob("*.ipynb") if p.stem in listed]
+        stale += sorted(layout.failed.glob("*.ipynb"))  # kept only while their report fails
     return [p for p in stale if p.exists() or p.is_symlink()]
 
 
