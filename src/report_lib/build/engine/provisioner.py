@@ -144,15 +144,19 @@ class PromptKernelClient(AsyncKernelClient):
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        request = self.kernel_info()
         while True:
-            request = self.kernel_info()
+            reply = None
             with contextlib.suppress(Empty):
                 reply = await self.shell_channel.get_msg(timeout=1)
-                answered = reply["parent_header"].get("msg_id") == request
-                if answered and await self._iopub_idle_after(request):
+            if reply is not None and reply["parent_header"].get("msg_id") == request:
+                if await self._iopub_idle_after(request):
                     self._handle_kernel_info_reply(reply)
                     return
-            if not await self._async_is_alive():
+                request = self.kernel_info()  # IOPub subscribed late: ask once more
+            # A reply to an earlier request (one that timed out on a busy machine) is
+            # read and dropped without asking again, so the replies never lag behind.
+            if reply is None and not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
