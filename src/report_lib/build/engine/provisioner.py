@@ -144,28 +144,23 @@ class PromptKernelClient(AsyncKernelClient):
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-        request = self.kernel_info()
+        requests: set[str] = set()  # a slow kernel answers an earlier one: it counts too
         while True:
-            reply = None
+            requests.add(self.kernel_info())
             with contextlib.suppress(Empty):
                 reply = await self.shell_channel.get_msg(timeout=1)
-            if reply is not None and reply["parent_header"].get("msg_id") == request:
-                if await self._iopub_idle_after(request):
+                answered = reply["parent_header"].get("msg_id") in requests
+                if answered and await self._iopub_idle_after(requests):
                     self._handle_kernel_info_reply(reply)
                     return
-                request = self.kernel_info()  # IOPub subscribed late: ask once more
-            # A reply to an earlier request (one that timed out on a busy machine) is
-            # read and dropped without asking again, so the replies never lag behind.
-            if reply is None and not await self._async_is_alive():
+            if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
-    wait_for_ready = _async_wait_for_ready  # as AsyncKernelClient binds its own
-
-    async def _iopub_idle_after(self, request: str) -> bool:
-        """Read IOPub up to the kernel's `idle` for `request`; False if IOPub falls
-        silent first (its subscription was late: ask again)."""
+    async def _iopub_idle_after(self, requests: set[str]) -> bool:
+        """Read IOPub up to the kernel's `idle` after one of our `requests`; False if
+        IOPub falls silent first (its subscription was late: ask again)."""
         while True:
             try:
                 message = await self.iopub_channel.get_msg(timeout=0.2)
@@ -174,8 +169,10 @@ class PromptKernelClient(AsyncKernelClient):
             idle = message["msg_type"] == "status" and (
                 message["content"].get("execution_state") == "idle"
             )
-            if idle and message["parent_header"].get("msg_id") == request:
+            if idle and message["parent_header"].get("msg_id") in requests:
                 return True
+
+    wait_for_ready = _async_wait_for_ready  # as AsyncKernelClient binds its own
 
 
 class ZygoteKernelManager(AsyncKernelManager):
