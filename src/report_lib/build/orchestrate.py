@@ -69,14 +69,7 @@ def _work_to_do(report: Report, entry: dict | None, keys: Keys, layout: Layout) 
 
 def _job(report: Report, layout: Layout, render: dict[str, Any]) -> dict[str, Any]:
     work = contained(layout.out, layout.work.relative_to(layout.out) / report.id)
-    relative = lambda p: os.path.relpath(p, layout.notebooks)  # noqa: E731
-    paths = {
-        "processed_dir": relative(layout.processed),
-        "reference_dir": relative(layout.reference),
-        "raw_dir": relative(layout.raw),
-        "corrections_path": relative(layout.corrections),
-        "tables_dir": relative(work / "tables"),
-    }
+    paths = layout.notebook_paths(work / "tables")
     return {
         "id": report.id,
         "input": str(report.notebook),
