@@ -122,7 +122,7 @@ def test_two_builds_at_once_leave_every_output_whole(project_copy, report_figure
 def test_a_killed_build_is_never_published_and_the_next_repairs_it(
     project_copy, tmp_path, report_figure
 ):
-    for name in ("crime_profile.ipynb", "overview.ipynb", "context.ipynb"):
+    for name in ("crime_profile.ipynb", "overview.ipynb", "over_time.ipynb"):
         _touch_notebook(project_copy, name)
     token = f"report-lib-test-{uuid.uuid4().hex}"
     run = subprocess.Popen(
@@ -223,17 +223,19 @@ def test_stale_outputs_are_pruned(project_copy):
     failed = project_copy.out / "failed"
     failed.mkdir()
     (failed / "online-spread.ipynb").write_text("{}")
+    (failed / "overview.ipynb").write_text("{}")
     listing = project_copy.report_list
     document = yaml.safe_load(listing.read_text())
-    document["reports"] = [r for r in document["reports"] if r["id"] != "context"]
+    document["reports"] = [r for r in document["reports"] if r["id"] != "online-spread"]
     listing.write_text(yaml.safe_dump(document, sort_keys=False))
     assert build(project_copy) == 0
     assert not failed.exists()
-    for path in ("context.html", "context.pdf", "notebooks/context.ipynb", "tables/context"):
+    gone = ("online-spread.html", "online-spread.pdf", "notebooks/online-spread.ipynb")
+    for path in (*gone, "tables/online-spread"):
         assert not (project_copy.out / path).exists(), path
     manifest = json.loads(project_copy.manifest.read_text())
-    assert "context" not in {e["id"] for e in manifest["reports"]}
-    assert "context.html" not in project_copy.index.read_text()
+    assert "online-spread" not in {e["id"] for e in manifest["reports"]}
+    assert "online-spread.html" not in project_copy.index.read_text()
 
 
 def test_every_route_to_a_pdf_gives_the_same_bytes(built, tmp_path, chromium):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -15,10 +16,12 @@ from matplotlib import font_manager
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
+from report_lib.data.reference import load_reference
 from report_lib.report import charts, fmt, style
 
 matplotlib.use("Agg")
 
+ROOT = Path(__file__).resolve().parents[1]
 SPP = "spp-2022-02-21"
 CNS = "cns-2023-03-02"
 PAPER = "thepaper-2023-02-09"
@@ -70,6 +73,8 @@ def make_frame(figures: list[tuple] = FIGURES) -> pd.DataFrame:
     for column in ("period_start", "period_end"):
         df[column] = pd.to_datetime(df[column])
     df["scope"] = "all"
+    measures = load_reference(ROOT / "data" / "reference").measures.rows
+    df["measure_label"] = df["measure"].map(lambda m: measures[m]["label"])
     df["stated_start"] = df["period_start"]
     df["period_note"] = ""
     df["raw"] = df["value"].map(str)
@@ -402,3 +407,21 @@ def test_chinese_text_renders_without_missing_glyphs():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         png(fig)
+
+
+def test_measure_names_come_from_the_reference_not_the_code(df):
+    """The reference is the one home of a measure's name: rename it there, and the
+    chart's legend and table follow."""
+    assert not hasattr(charts, "MEASURE_LABELS")
+    renamed = df.assign(
+        measure_label=df["measure_label"].mask(df["measure"] == ARR, "suspects held")
+    )
+    chart = charts.arrests_vs_prosecutions(renamed, LABELS, SPP)
+    legend = [
+        t.get_text()
+        for ax in chart.figure.axes
+        if ax.get_legend()
+        for t in ax.get_legend().get_texts()
+    ]
+    assert "Suspects held" in legend and "Arrests approved" not in legend
+    assert set(chart.table.loc[chart.table["measure"] == ARR, "measure_label"]) == {"Suspects held"}

@@ -7,6 +7,7 @@ test_build.py::test_two_clean_builds_one_per_engine_are_identical."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -14,12 +15,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import psutil
 import pytest
 
 from report_lib.build.engine import start_zygote
+from report_lib.build.engine.provisioner import PromptKernelClient
 from report_lib.build.engine.zygote import INLINE_BACKEND, _check
 from report_lib.build.execute import execute
 
@@ -220,3 +223,64 @@ def test_a_missing_kernel_spec_is_one_line_naming_the_fix():
 
     with pytest.raises(DataError, match="no kernel spec 'no-such-kernel': run make env"):
         interpreter("no-such-kernel")
+
+
+class _Channel:
+    def __init__(self, messages: list[dict]) -> None:
+        self.messages = messages
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        if not self.messages:
+            await asyncio.sleep(min(timeout or 0, 0.01))
+            raise Empty
+        return self.messages.pop(0)
+
+
+class _LaggingKernel(PromptKernelClient):
+    """A loaded kernel: each kernel_info request is answered only after the next one has
+    been sent, then its IOPub says busy and idle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[str] = []
+        self.shell, self.iopub = _Channel([]), _Channel([{"msg_type": "stream"}])
+        self.ready_with: dict | None = None
+
+    def kernel_info(self) -> str:
+        self.sent.append(f"request-{len(self.sent)}")
+        if len(self.sent) > 1:
+            earlier = {"msg_id": self.sent[-2]}
+            self.shell.messages.append({"msg_type": "kernel_info_reply", "parent_header": earlier})
+            for state in ("busy", "idle"):
+                self.iopub.messages.append(
+                    {
+                        "msg_type": "status",
+                        "parent_header": earlier,
+                        "content": {"execution_state": state},
+                    }
+                )
+        return self.sent[-1]
+
+    @property
+    def shell_channel(self):
+        return self.shell
+
+    @property
+    def iopub_channel(self):
+        return self.iopub
+
+    async def _async_is_alive(self) -> bool:
+        return True
+
+    def _handle_kernel_info_reply(self, msg: dict) -> None:
+        self.ready_with = msg
+
+
+def test_a_kernel_answering_an_earlier_request_is_ready():
+    """A reply to an earlier kernel_info request counts: waiting for the latest one only
+    would lag one request behind for ever (it did, under load, at 100 reports)."""
+    client = _LaggingKernel()
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.ready_with is not None
+    assert client.ready_with["parent_header"]["msg_id"] == "request-0"
+    assert client.iopub.messages == []  # start-up output read, not left for the first cell

@@ -3,6 +3,7 @@ relative to a checkout, and the package's own folders. Nothing else spells a pat
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,18 @@ class Layout:
     @property
     def requirements(self) -> Path:
         return self.root / REQUIREMENTS
+
+    def notebook_paths(self, tables: Path) -> dict[str, str]:
+        """The data paths a notebook receives as parameters, relative to the notebooks'
+        folder (its working directory); `tables` is where its chart tables go."""
+        relative = lambda p: os.path.relpath(p, self.notebooks)  # noqa: E731
+        return {
+            "processed_dir": relative(self.processed),
+            "reference_dir": relative(self.reference),
+            "raw_dir": relative(self.raw),
+            "corrections_path": relative(self.corrections),
+            "tables_dir": relative(tables),
+        }
 
     @property
     def manifest(self) -> Path:

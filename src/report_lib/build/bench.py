@@ -164,14 +164,7 @@ def _naive_parameters(report: Report, layout: Layout, tables: Path) -> dict[str,
     """What the build passes the notebook: the data's paths and the report's parameters."""
     import papermill
 
-    relative = lambda p: os.path.relpath(p, layout.notebooks)  # noqa: E731
-    paths = {
-        "processed_dir": relative(layout.processed),
-        "reference_dir": relative(layout.reference),
-        "raw_dir": relative(layout.raw),
-        "corrections_path": relative(layout.corrections),
-        "tables_dir": str(tables),
-    }
+    paths = {**layout.notebook_paths(tables), "tables_dir": str(tables)}
     declared = papermill.inspect_notebook(str(report.notebook))
     return {**{k: v for k, v in paths.items() if k in declared}, **report.parameters}
 

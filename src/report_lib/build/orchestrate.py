@@ -72,14 +72,7 @@ def _work_to_do(report: Report, entry: dict | None, keys: Keys, layout: Layout) 
 
 def _job(report: Report, layout: Layout, render: dict[str, Any]) -> dict[str, Any]:
     work = contained(layout.out, layout.work.relative_to(layout.out) / report.id)
-    relative = lambda p: os.path.relpath(p, layout.notebooks)  # noqa: E731
-    paths = {
-        "processed_dir": relative(layout.processed),
-        "reference_dir": relative(layout.reference),
-        "raw_dir": relative(layout.raw),
-        "corrections_path": relative(layout.corrections),
-        "tables_dir": relative(work / "tables"),
-    }
+    paths = layout.notebook_paths(work / "tables")
     return {
         "id": report.id,
         "input": str(report.notebook),
@@ -252,7 +245,7 @@ def _entry(
 
 def _stale(layout: Layout, reports: list[Report], recorded: list[dict]) -> list[Path]:
     """Outputs no build should publish: those of reports no longer listed (as the last
-    manifest recorded them) and failed notebooks of reports that have since succeeded."""
+    manifest recorded them) and every failed notebook: one stays only while its report fails."""
     listed = {r.id for r in reports}
     stale = []
     for entry in recorded:
@@ -260,7 +253,7 @@ def _stale(layout: Layout, reports: list[Report], recorded: list[dict]) -> list[
             report_outputs = outputs_of(Report(entry["id"], Path(), "", ""))
             stale += [layout.out / path for path in report_outputs.values()]
     if layout.failed.is_dir():
-        stale += [p for p in layout.failed.glob("*.ipynb") if p.stem in listed]
+        stale += sorted(layout.failed.glob("*.ipynb"))  # kept only while their report fails
     return [p for p in stale if p.exists() or p.is_symlink()]
 
 

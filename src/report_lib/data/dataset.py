@@ -27,6 +27,7 @@ FIGURE_DTYPES = {
     "source_id": "string",
     "figure_id": "string",
     "measure": "string",
+    "measure_label": "string",
     "crime": "string",
     "case": "string",
     "scope": "string",

@@ -20,6 +20,7 @@ class Figure:
     source_id: str
     figure_id: str
     measure: str
+    measure_label: str  # the reference's label (data/reference/measures.csv)
     crime: str | None
     case: str | None
     scope: str
@@ -247,6 +248,7 @@ def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correcti
         source_id=source.id,
         figure_id=f["figure_id"],
         measure=measure,
+        measure_label=ref.measures.rows[measure]["label"],
         crime=crime,
         case=case,
         scope=_scope(row, source, ref),

@@ -37,14 +37,6 @@ DISCUSSIONS = "discussions"
 WINDOW_UNIT = "hours"
 COUNT_MEASURES = (ARRESTS, PROSECUTED)
 
-MEASURE_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        ARRESTS: "Arrests approved",
-        PROSECUTED: "Persons prosecuted",
-        READS: "Reads",
-        DISCUSSIONS: "Discussions",
-    }
-)
 MEASURE_NOUNS: Mapping[str, str] = MappingProxyType(
     {ARRESTS: "arrests", PROSECUTED: "prosecutions"}
 )
@@ -148,6 +140,12 @@ def comparable_releases(df: pd.DataFrame, crime: str, labels: Mapping[str, str])
     return found
 
 
+def _measure_label(rows: pd.DataFrame) -> pd.Series:
+    """A measure's label as a chart shows it, from the reference's (the one home of the
+    measure vocabulary: data/reference/measures.csv, carried by the dataset)."""
+    return rows["measure_label"].str.capitalize()
+
+
 def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crime") -> pd.DataFrame:
     """One row per mark: what it is (crime or case), its measure, value, effective period
     and bar label."""
@@ -157,7 +155,7 @@ def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crim
             key: rows[key],
             f"{key}_label": rows[key].map(dict(labels)),
             "measure": rows["measure"],
-            "measure_label": rows["measure"].map(dict(MEASURE_LABELS)),
+            "measure_label": _measure_label(rows),
             "value": rows["value"],
             "qualifier": rows["qualifier"],
             "unit": rows["unit"],
@@ -351,6 +349,7 @@ def _grouped_bars(
     colour stays the crime's own."""
     crimes = list(dict.fromkeys(table["crime"]))
     measures = list(dict.fromkeys(table["measure"]))
+    labels = dict(zip(table["measure"], table["measure_label"], strict=True))
     slot = {crime: i for i, crime in enumerate(crimes)}
     height = 0.8 / len(measures)
     for k, measure in enumerate(measures):
@@ -367,7 +366,7 @@ def _grouped_bars(
             facecolor=style.NEUTRAL,
             edgecolor="white",
             hatch=MEASURE_HATCH[m],
-            label=MEASURE_LABELS[m],
+            label=labels[m],
         )
         for m in measures
     ]
@@ -453,13 +452,14 @@ def shares(
     ax.grid(axis="y", visible=False)
     _finish(fig, title, _source_text(rows, source_labels, labels))
     parts = []
-    for measure, part in table.groupby("measure", sort=False):
+    for _, part in table.groupby("measure", sort=False):
         said = [
             f"{crime} {fmt.percent(s)}"
             for crime, s in zip(part["crime_label"], part["share"], strict=True)
         ]
         total = fmt.number(int(part["total"].iloc[0]))
-        parts.append(f"of {total} {MEASURE_LABELS[measure].lower()}, {', '.join(said)}")
+        label = part["measure_label"].iloc[0].lower()
+        parts.append(f"of {total} {label}, {', '.join(said)}")
     period = _period_of(rows)
     when = f", {period}" if period else ""
     alt = f"Horizontal bar chart of each crime's share{when}: {_sentence_list(parts)}."
@@ -694,7 +694,7 @@ def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.
             "crime": rows["crime"],
             "crime_label": rows["crime"].map(dict(labels)),
             "measure": rows["measure"],
-            "measure_label": rows["measure"].map(lambda m: MEASURE_LABELS.get(m, m)),
+            "measure_label": _measure_label(rows),
             "scope": rows["scope"],
             "unit": rows["unit"],
             "value": rows["value"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
 import textwrap
 from collections.abc import Mapping
@@ -14,6 +13,8 @@ import matplotlib as mpl
 import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+
+from report_lib.hashing import sha256_value
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in greyscale.
 CRIME_COLOURS: Mapping[str, str] = MappingProxyType(
@@ -35,8 +36,7 @@ def crime_colour(code: str) -> str:
     """The crime's own colour: its house colour, else a stable pick from the rest."""
     if code in CRIME_COLOURS:
         return CRIME_COLOURS[code]
-    digest = hashlib.sha256(code.encode("utf-8")).digest()
-    return MORE_COLOURS[digest[0] % len(MORE_COLOURS)]
+    return MORE_COLOURS[int(sha256_value(code)[:8], 16) % len(MORE_COLOURS)]
 
 
 INLINE_BACKENDS = ("inline", "module://matplotlib_inline.backend_inline")

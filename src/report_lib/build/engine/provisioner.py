@@ -144,12 +144,13 @@ class PromptKernelClient(AsyncKernelClient):
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        requests: set[str] = set()  # a slow kernel answers an earlier one: it counts too
         while True:
-            request = self.kernel_info()
+            requests.add(self.kernel_info())
             with contextlib.suppress(Empty):
                 reply = await self.shell_channel.get_msg(timeout=1)
-                answered = reply["parent_header"].get("msg_id") == request
-                if answered and await self._iopub_idle_after(request):
+                answered = reply["parent_header"].get("msg_id") in requests
+                if answered and await self._iopub_idle_after(requests):
                     self._handle_kernel_info_reply(reply)
                     return
             if not await self._async_is_alive():
@@ -157,11 +158,9 @@ class PromptKernelClient(AsyncKernelClient):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
 
-    wait_for_ready = _async_wait_for_ready  # as AsyncKernelClient binds its own
-
-    async def _iopub_idle_after(self, request: str) -> bool:
-        """Read IOPub up to the kernel's `idle` for `request`; False if IOPub falls
-        silent first (its subscription was late: ask again)."""
+    async def _iopub_idle_after(self, requests: set[str]) -> bool:
+        """Read IOPub up to the kernel's `idle` after one of our `requests`; False if
+        IOPub falls silent first (its subscription was late: ask again)."""
         while True:
             try:
                 message = await self.iopub_channel.get_msg(timeout=0.2)
@@ -170,8 +169,10 @@ class PromptKernelClient(AsyncKernelClient):
             idle = message["msg_type"] == "status" and (
                 message["content"].get("execution_state") == "idle"
             )
-            if idle and message["parent_header"].get("msg_id") == request:
+            if idle and message["parent_header"].get("msg_id") in requests:
                 return True
+
+    wait_for_ready = _async_wait_for_ready  # as AsyncKernelClient binds its own
 
 
 class ZygoteKernelManager(AsyncKernelManager):
