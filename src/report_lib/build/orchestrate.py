@@ -385,7 +385,9 @@ def _build(
         timings: dict[str, dict[str, float]] = {}
         for report in to_render:
             tables = layout.out / outputs_of(report)["tables"]
-            prov = provenance(report, layout, rev, date) | page_metadata(report, render["site"], tables)
+            prov = provenance(report, layout, rev, date) | page_metadata(
+                report, render["site"], tables
+            )
             made = pages.make(_executed(report, layout), prov, show_code)
             printing.submit(report, made, "rendered only")
         for result in finished:

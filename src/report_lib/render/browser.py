@@ -179,8 +179,6 @@ class PdfPrinter:
         return pdf
 
 
-
-
 def _print_page(page: Page, html: str) -> bytes:
     page.route("**/*", _block)
     page.set_content(html, wait_until="load")
