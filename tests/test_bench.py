@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from report_lib.build import bench
+from report_lib.build.reports import load_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 GROW_MB = 64
@@ -19,6 +20,28 @@ def test_the_floor_runs_each_report_s_code(tmp_path):
     floor = bench.floor(layout)
     assert floor["seconds"] > floor["imports_s"] > 0 and floor["per_report_s"] > 0
     assert list((tmp_path / "p" / "floor" / "overview").glob("*.csv")), "charts were made"
+
+
+def test_the_scale_series_repeats_the_generated_crime_profiles(tmp_path):
+    """The crime profiles come from a rule of reports.yml: the series must expand it, and
+    count the reports the build makes, not the entries of the list."""
+    layout = bench._copy_project(ROOT, tmp_path / "p")
+    profiles = [
+        r for r in load_reports(layout.report_list) if r.notebook.name == "crime_profile.ipynb"
+    ]
+    bench._scaled(layout, len(profiles) + 2)
+    scaled = load_reports(layout.report_list)
+    assert [r.id for r in scaled] == [f"profile-{i:03d}" for i in range(len(profiles) + 2)]
+    assert {r.notebook.name for r in scaled} == {"crime_profile.ipynb"}
+    assert {r.parameters["crime"] for r in scaled} == {r.parameters["crime"] for r in profiles}
+
+
+def test_only_keeps_generated_reports_too(tmp_path):
+    generated = next(
+        r.id for r in load_reports(ROOT / "notebooks" / "reports.yml") if r.id.startswith("crime-")
+    )
+    layout = bench._copy_project(ROOT, tmp_path / "p", only=["overview", generated])
+    assert sorted(r.id for r in load_reports(layout.report_list)) == sorted(["overview", generated])
 
 
 def test_memory_is_sampled_per_process_at_its_peak(tmp_path):

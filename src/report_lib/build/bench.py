@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from report_lib.build.reports import Report, load_reports
 from report_lib.paths import Layout
 
 SCALES = (10, 100, 300)
+SCALED_NOTEBOOK = "crime_profile.ipynb"  # the scale series repeats these reports
 SAMPLE_S = 0.05
 ZYGOTE_MODULE = "report_lib.build.engine.zygote"
 
@@ -41,13 +43,26 @@ def _copy_project(root: Path, into: Path, only: list[str] | None = None) -> Layo
     shutil.copy(root / "requirements.lock", into / "requirements.lock")
     layout = Layout(into, into / "outputs")
     if only:
-        kept = [r for r in _entries(layout) if r["id"] in only]
-        (layout.notebooks / "reports.yml").write_text(yaml.safe_dump({"reports": kept}))
+        _write_list(layout, [r for r in load_reports(layout.report_list) if r.id in only])
     return layout
 
 
-def _entries(layout: Layout) -> list[dict[str, Any]]:
-    return yaml.safe_load((layout.notebooks / "reports.yml").read_text())["reports"]
+def _write_list(layout: Layout, reports: list[Report]) -> None:
+    """The copy's report list, written out report by report (its rules already expanded)."""
+    entries = [
+        {
+            "id": r.id,
+            "notebook": r.notebook.name,
+            "title": r.title,
+            "summary": r.summary,
+            "parameters": r.parameters,
+            "group": r.group,
+        }
+        for r in reports
+    ]
+    groups = list(dict.fromkeys(r.group for r in reports))
+    document = {"groups": groups, "reports": entries}
+    (layout.notebooks / "reports.yml").write_text(yaml.safe_dump(document, allow_unicode=True))
 
 
 def _tool(name: str) -> str:
@@ -302,9 +317,12 @@ def kernel_start(layout: Layout) -> dict[str, float]:
 
 def _scaled(layout: Layout, count: int) -> None:
     """A report list of `count` crime profiles, the crimes taken in turn."""
-    profiles = [e for e in _entries(layout) if e["notebook"] == "crime_profile.ipynb"]
-    entries = [{**profiles[i % len(profiles)], "id": f"profile-{i:03d}"} for i in range(count)]
-    (layout.notebooks / "reports.yml").write_text(yaml.safe_dump({"reports": entries}))
+    reports = load_reports(layout.report_list)
+    profiles = [r for r in reports if r.notebook.name == SCALED_NOTEBOOK]
+    if not profiles:
+        raise RuntimeError(f"no report of {SCALED_NOTEBOOK} to repeat for the scale series")
+    scaled = [replace(profiles[i % len(profiles)], id=f"profile-{i:03d}") for i in range(count)]
+    _write_list(layout, scaled)
 
 
 def _mean(timings: list[dict[str, float]], key: str) -> float:
@@ -350,7 +368,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp:
         base = Path(tmp)
         copy = lambda name: _copy_project(root, base / name, only)  # noqa: E731
-        results["reports"] = len(_entries(copy("count")))
+        results["reports"] = len(load_reports(copy("count").report_list))
         say(f"bench: {results['reports']} reports; naive baseline first…")
         results["naive_s"] = naive(copy("naive"))
         say(f"  naive {results['naive_s']:.1f} s; the build with the standard kernel…")
