@@ -4,12 +4,14 @@ nothing to do does nothing."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import html
 import json
 import re
 import shutil
-import time
+import subprocess
+import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from report_lib.build import quick
 from report_lib.build.fingerprint import fingerprint, render_inputs, run_inputs
 from report_lib.build.manifest import read_manifest
 from report_lib.build.orchestrate import build
@@ -121,14 +124,17 @@ def test_the_prose_check_catches_a_typed_number(built):
     assert "12411" not in allowed and "98.7" not in allowed
 
 
+def _made(layout: Layout) -> dict[Path, int]:
+    """Every file of out/ but the stamp a build with nothing to do may write."""
+    files = (p for p in layout.out.rglob("*") if p.is_file() and p.name != quick.STAMP)
+    return {p: p.stat().st_mtime_ns for p in files}
+
+
 def test_a_build_with_nothing_to_do_does_nothing(built, capsys):
-    before = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
-    started = time.perf_counter()
+    before = _made(built)
     assert build(built) == 0
-    assert time.perf_counter() - started < 1.0
     assert "up to date" in capsys.readouterr().out
-    after = {p: p.stat().st_mtime_ns for p in built.out.rglob("*") if p.is_file()}
-    assert after == before
+    assert _made(built) == before
 
 
 @pytest.fixture
@@ -203,14 +209,43 @@ def test_a_rendering_change_renders_without_running(project_copy, capsys):
     assert 'class="highlight' in (project_copy.out / "appendix.html").read_text()
 
 
+QUICK_RUN = (
+    "import sys; from report_lib.build.quick import main; status = main(['build']); "
+    "print(sorted(m for m in sys.modules if m.startswith(('report_lib', 'jsonschema', 'yaml'))))"
+)
+
+
+def _console_build(layout: Layout) -> tuple[str, list[str]]:
+    """`report-lib build` in the checkout: what it said, and which modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", QUICK_RUN], cwd=layout.root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    *said, modules = done.stdout.strip().splitlines()
+    return "\n".join(said), ast.literal_eval(modules)
+
+
+def test_a_build_with_nothing_to_do_is_answered_from_its_stamp(project_copy):
+    assert build(project_copy) == 0  # up to date: stamps it
+    said, modules = _console_build(project_copy)
+    assert said == f"report: all {len(load_reports(project_copy.report_list))} reports up to date"
+    assert "report_lib.build.orchestrate" not in modules and "jsonschema" not in modules
+    figures = project_copy.processed / "figures.csv"
+    figures.write_bytes(figures.read_bytes())  # the same bytes, a new modification time
+    said, modules = _console_build(project_copy)
+    assert "up to date" in said and "report_lib.build.orchestrate" in modules  # checked in full
+
+
 def test_a_failing_cell_keeps_the_last_good_outputs(project_copy, capsys):
     broken = FIXTURES / "broken.ipynb"
     target = project_copy.notebooks / "appendix.ipynb"  # a report without parameters
     html = project_copy.out / "appendix.html"
     good = html.read_bytes()
     manifest_before = read_manifest(project_copy)
+    assert build(project_copy) == 0 and quick.current(project_copy.out)  # stamped
     shutil.copy(broken, target)
     assert build(project_copy) == 1
+    assert quick.current(project_copy.out) is None, "a failed build leaves no stamp"
     err = capsys.readouterr().err
     assert "appendix.ipynb cell" in err and "ZeroDivisionError" in err
     assert html.read_bytes() == good

@@ -49,6 +49,13 @@ def _checksums(paths: list[Path], layout: Layout) -> dict[str, str]:
     return {label(p, layout): sha256_file(p) for p in paths}
 
 
+def input_paths(layout: Layout) -> list[Path]:
+    """Every file and folder a build reads: a superset of what the keys hash (the whole
+    package and the notebooks' folder), for the stamp of a build with nothing to do."""
+    found = [layout.processed, layout.reference, layout.raw, layout.corrections]
+    return [*found, layout.requirements, layout.notebooks, PACKAGE]
+
+
 def run_inputs(layout: Layout) -> dict[str, str]:
     """Inputs of every report's run: the data, the kernel's code, the pinned versions."""
     paths = _files(layout.processed) + _files(layout.reference) + _files(layout.raw)

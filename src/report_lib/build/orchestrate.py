@@ -23,11 +23,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from report_lib import atomic, ids
-from report_lib.build import changes, lock, pages
+from report_lib.build import changes, lock, pages, quick
 from report_lib.build.downloads import write_figures
 from report_lib.build.engine import DEFAULT
 from report_lib.build.execute import start
-from report_lib.build.fingerprint import Keys, fingerprint, label, render_inputs, run_inputs
+from report_lib.build.fingerprint import (
+    Keys,
+    fingerprint,
+    input_paths,
+    label,
+    render_inputs,
+    run_inputs,
+)
 from report_lib.build.manifest import (
     BUILDING,
     FAILED,
@@ -291,6 +298,12 @@ def _prune(layout: Layout, paths: list[Path], failed_ids: set[str]) -> None:
         layout.failed.rmdir()  # only when empty
 
 
+def _outputs(layout: Layout, reports: list[Report]) -> list[Path]:
+    """What a finished build leaves in out/: the site's files and each report's."""
+    site = [layout.manifest, layout.index, layout.out / FIGURES_CSV]
+    return site + [layout.out / path for r in reports for path in outputs_of(r).values()]
+
+
 def _check_only(only: list[str] | None, reports: list[Report], layout: Layout) -> None:
     known = {r.id for r in reports}
     for name in only or []:
@@ -327,6 +340,7 @@ def _build(
     stats: list[dict] | None,
     engine: str,
 ) -> int:
+    seen = quick.snapshot(input_paths(layout))  # before anything is read
     reports = load_reports(layout.report_list)
     _check_only(only, reports, layout)
     manifest = read_manifest(layout, warn=True)
@@ -345,8 +359,11 @@ def _build(
     index_ok = site_ok and manifest.get("status") == OK
     listed = [e["id"] for e in manifest["reports"]] == [r.id for r in reports]
     if not to_run and not to_render and not stale and index_ok and listed:
+        if not only and not show_code:
+            quick.record(layout, seen, _outputs(layout, reports), len(reports))
         print(f"report: all {len(reports)} reports up to date")
         return 0
+    quick.forget(layout)
     _check_all(to_run, layout, browser=bool(to_run or to_render))
     workers = jobs or min(os.cpu_count() or 1, max(len(to_run), 1))
     print(
@@ -421,6 +438,8 @@ def _build(
 
     write_index(layout, final)
     write_manifest(layout, final)
+    if status == OK and not only and not show_code:
+        quick.record(layout, seen, _outputs(layout, reports), len(reports))
     if failed:
         print(
             f"report: {len(failed)} report(s) failed; their previous outputs are unchanged",
