@@ -357,3 +357,16 @@ def test_the_measures_see_an_empty_page_and_a_lonely_about_block(browser, tmp_pa
     fills = page_fill(_print(browser, html, tmp_path / "empty.pdf"))
     assert len(fills) == 2 and fills[0] < NEAR_EMPTY
     assert fill_before_about(_print(browser, ABOUT_ALONE, tmp_path / "alone.pdf")) == 0.0
+
+
+def test_make_screenshots_leaves_exactly_the_current_pages(built, tmp_path):
+    """A screenshot of a page since removed must not pass for a current one."""
+    from report_lib.build.screenshots import take_all
+
+    dest = tmp_path / "shots"
+    dest.mkdir()
+    (dest / "context-390.png").write_bytes(b"a page removed long ago")
+    written = take_all(built.out, dest)
+    expected = {path_for(dest, p, w).name for p in pages(built.out) for w in WIDTHS}
+    assert {p.name for p in dest.iterdir()} == expected == {p.name for p in written}
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in written)

@@ -30,13 +30,14 @@ def path_for(dest: Path, page: Path, width: int) -> Path:
 
 
 def take_all(out: Path, dest: Path) -> list[Path]:
-    """Screenshot every page at every width; returns the files written."""
+    """Screenshot every page at every width; `dest` then holds exactly these (no
+    screenshot of a page since removed is left to be mistaken for a current one)."""
     from playwright.sync_api import sync_playwright
 
+    from report_lib import atomic
     from report_lib.render.browser import find_chromium, launch_args
 
-    dest.mkdir(parents=True, exist_ok=True)
-    written = []
+    shots: dict[str, bytes] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium(), args=launch_args())
         try:
@@ -44,12 +45,13 @@ def take_all(out: Path, dest: Path) -> list[Path]:
                 for width in WIDTHS:
                     page = browser.new_page(viewport={"width": width, "height": HEIGHT})
                     page.goto(page_path.resolve().as_uri(), wait_until="load")
-                    written.append(path_for(dest, page_path, width))
-                    page.screenshot(path=written[-1], full_page=True)
+                    name = path_for(dest, page_path, width).name
+                    shots[name] = page.screenshot(full_page=True)
                     page.close()
         finally:
             browser.close()
-    return written
+    atomic.replace_folder(dest, shots)
+    return [dest / name for name in shots]
 
 
 def main(argv: list[str]) -> int:
