@@ -234,10 +234,7 @@ def test_lower_bound_rate_is_rounded_down(df):
 def test_bar_labels_are_the_table_labels(df):
     chart = charts.arrests_vs_prosecutions(df, LABELS, SPP)
     shown = [
-        t.get_text()
-        for ax in chart.figure.axes
-        for t in ax.texts
-        if t.get_gid() != charts.NAME_GID
+        t.get_text() for ax in chart.figure.axes for t in ax.texts if t.get_gid() != charts.NAME_GID
     ]
     assert shown == [fmt.bound_label(int(v)) for v in chart.table["value"]]
 

@@ -583,7 +583,7 @@ def _panel_note(table: pd.DataFrame) -> str:
     names = list(dict.fromkeys(small))
     listed = _sentence_list(names).replace("; and", " and").replace(";", ",")
     verb, whose = ("is", "its") if len(names) == 1 else ("are", "their")
-    return f" {listed} {verb} drawn in a second panel on {whose} own scale, the counts being smaller."
+    return f" {listed} {verb} drawn in a second panel on {whose} own scale (smaller counts)."
 
 
 def _count_alt(table: pd.DataFrame, what: str, period: str | None) -> str:
@@ -642,9 +642,7 @@ def shares(
     title = _leader_title(table, fmt.percent)
     fig, ax = _figure(_height(len(table)))
     names = dict(zip(table["crime"], _tick_labels(table), strict=True))
-    _grouped_bars(
-        ax, table, "share", style.crime_colour, names, lambda m: f"of {m}"
-    )
+    _grouped_bars(ax, table, "share", style.crime_colour, names, lambda m: f"of {m}")
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_locator(ticker.FixedLocator([0, 0.25, 0.5, 0.75, 1]))
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
@@ -814,10 +812,7 @@ def _spread_table(rows: pd.DataFrame, case_labels: Mapping[str, str]) -> pd.Data
         for v, q, w in zip(table["value"], table["qualifier"], table["window_hours"], strict=True)
     ]
     table["counted"] = [_counted(row) for row in table.itertuples()]
-    table["over"] = [
-        _within(w) if pd.notna(w) else NO_PERIOD
-        for w in table["window_hours"]
-    ]
+    table["over"] = [_within(w) if pd.notna(w) else NO_PERIOD for w in table["window_hours"]]
     table["lower_bound"] = table["qualifier"] == fmt.MORE_THAN
     return table
 
@@ -1045,9 +1040,7 @@ def spans(
     footer = "Sources: " + "; ".join(f"[{refs[s]}] {names[s]}" for s in cited) + "."
     keys = _keys(table)
     if (pd.to_datetime(table["stated_start"]) < pd.to_datetime(table["period_start"])).any():
-        keys.append(
-            Patch(fill=False, edgecolor=style.NEUTRAL, linestyle=":", label=STATED_KEY)
-        )
+        keys.append(Patch(fill=False, edgecolor=style.NEUTRAL, linestyle=":", label=STATED_KEY))
     _finish(fig, title, f"{footer} {_derivation_note(rows, labels)}".strip(), keys=keys)
     described = [
         f"{row.row_label.rsplit(' [', 1)[0]}, scope {row.scope}, "
