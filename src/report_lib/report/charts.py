@@ -60,6 +60,9 @@ NAME_GID = "measure-name"  # a measure named at its bar (direct label, no legend
 TICK_WRAP = 14  # characters per line of a crime's name beside its bars
 DAYS_PER_YEAR = 365.25
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+HAN_GLOSSED = re.compile(  # "人民日报 (People's Daily)" -> "People's Daily"
+    r"[\u2e80-\u9fff]+\s*[(\uff08]([^()\uff08\uff09\u2e80-\u9fff]+)[)\uff09]"
+)
 HAN_ASIDE = re.compile(r"\s*[(\uff08][^()\uff08\uff09]*[\u2e80-\u9fff][^()\uff08\uff09]*[)\uff09]")
 
 
@@ -200,7 +203,7 @@ def english(text: str) -> str:
     """A name with its Chinese aside dropped ("People's Daily (人民日报)" -> "People's
     Daily"), and any Chinese left after that too: an image description cannot mark a
     language inside it, and the chart's font need not hold the glyphs."""
-    kept = HAN.sub("", HAN_ASIDE.sub("", text))
+    kept = HAN.sub("", HAN_ASIDE.sub("", HAN_GLOSSED.sub(r"\1", text)))
     return " ".join(kept.replace("()", "").split()).strip(" ,;:")
 
 
@@ -522,25 +525,27 @@ def _tick_labels(table: pd.DataFrame) -> list[str]:
 
 def _split(table: pd.DataFrame, values: str, key: str = "crime") -> list[list[str]]:
     """Crimes by panel: those whose largest bar is at least 1/SPLIT_RATIO of the largest
-    of all, then the rest on their own scale, so no bar is too short to read. Decided
-    from the values, whatever the crimes."""
+    in their panel, then the rest on their own scale, and so on, so no bar is too short
+    to read beside the others. Decided from the values, whatever the crimes."""
     top = table.groupby(key, sort=False)[values].max().astype(float)
-    small = top < top.max() / SPLIT_RATIO
-    if not small.any():
-        return [list(top.index)]
-    return [list(top.index[~small]), list(top.index[small])]
+    groups = []
+    while not top.empty:
+        keep = top >= top.max() / SPLIT_RATIO if top.max() > 0 else top == top
+        groups.append(list(top.index[keep]))
+        top = top[~keep]
+    return groups
 
 
 def _panels(
     table: pd.DataFrame, values: str, key: str = "crime"
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """The table in drawing order with a `panel` column (its panel's title, empty when
-    there is one panel), and its part per panel."""
+    """The table in drawing order with its panel's number and title (empty when there
+    is one panel), and its part per panel."""
     groups = _split(table, values, key)
-    titles = [""] if len(groups) == 1 else [LARGE_PANEL, SMALL_PANEL]
+    titles = [""] if len(groups) == 1 else [LARGE_PANEL] + [SMALL_PANEL] * (len(groups) - 1)
     parts = [
-        table[table[key].isin(group)].assign(panel=title)
-        for group, title in zip(groups, titles, strict=True)
+        table[table[key].isin(group)].assign(panel=title, panel_number=number)
+        for number, (group, title) in enumerate(zip(groups, titles, strict=True), 1)
     ]
     return pd.concat(parts, ignore_index=True), parts
 
@@ -637,7 +642,7 @@ def shares(
     a share's scale is the whole, so it is never split into panels."""
     rows = _crime_counts(df, labels, source)
     _require_exact(rows, "a share")
-    table = _with_shares(_count_table(rows, labels)).assign(panel="")
+    table = _with_shares(_count_table(rows, labels)).assign(panel="", panel_number=1)
     table["label"] = table["share"].map(fmt.percent)
     title = _leader_title(table, fmt.percent)
     fig, ax = _figure(_height(len(table)))
