@@ -44,7 +44,7 @@ DATA_STAMP := $(VENV)/.data
 DATA_INPUTS := $(shell find data/raw data/reference) data/corrections.csv \
 	$(wildcard src/report_lib/*.py src/report_lib/data/*.py)
 
-system: $(STAMP) ## Install Chromium, poppler, CJK fonts and nginx from Debian if missing (as root)
+system: $(STAMP) ## Install Chromium, poppler, fonts (DejaVu, CJK) and nginx from Debian if missing (as root)
 	@rm -f $(SYSTEM_STAMP)
 	@$(MAKE) --no-print-directory $(SYSTEM_STAMP)
 

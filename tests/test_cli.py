@@ -69,6 +69,7 @@ def test_doctor_names_missing_packages(capsys, monkeypatch, tmp_path):
     assert capsys.readouterr().out.split() == [
         "chromium",
         "poppler-utils",
+        "fonts-dejavu-core",
         "fonts-noto-cjk",
         "nginx",
     ]

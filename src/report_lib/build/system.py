@@ -9,6 +9,7 @@ import subprocess
 
 POPPLER_TOOLS = ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
 CJK_FAMILY = "Noto Sans CJK SC"
+LATIN_FAMILY = "DejaVu Sans"  # the charts' SVG text asks the browser for it (report.style)
 # Where Debian puts nginx: not on a normal user's PATH.
 SBIN = ("/usr/sbin", "/sbin")
 
@@ -23,10 +24,10 @@ def _has_chromium() -> bool:
     return True
 
 
-def _has_cjk_font() -> bool:
+def _has_font(family: str) -> bool:
     if shutil.which("fc-list") is None:
         return False
-    listed = subprocess.run(["fc-list", CJK_FAMILY], capture_output=True, text=True, check=False)
+    listed = subprocess.run(["fc-list", family], capture_output=True, text=True, check=False)
     return bool(listed.stdout.strip())
 
 
@@ -40,7 +41,8 @@ def missing_packages() -> list[str]:
     checks = (
         ("chromium", _has_chromium),
         ("poppler-utils", lambda: all(shutil.which(tool) for tool in POPPLER_TOOLS)),
-        ("fonts-noto-cjk", _has_cjk_font),
+        ("fonts-dejavu-core", lambda: _has_font(LATIN_FAMILY)),
+        ("fonts-noto-cjk", lambda: _has_font(CJK_FAMILY)),
         ("nginx", lambda: find_nginx() is not None),
     )
     return [package for package, present in checks if not present()]

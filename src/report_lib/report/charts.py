@@ -13,6 +13,7 @@ Table rows are in drawing order: bar containers first to last, bars top to botto
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,11 +21,14 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from matplotlib import ticker
+from matplotlib import colors, ticker, transforms
+from matplotlib import dates as mdates
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Annotation
 
 from report_lib.report import fmt, style
 
@@ -40,16 +44,26 @@ COUNT_MEASURES = (ARRESTS, PROSECUTED)
 MEASURE_NOUNS: Mapping[str, str] = MappingProxyType(
     {ARRESTS: "arrests", PROSECUTED: "prosecutions"}
 )
-MEASURE_HATCH: Mapping[str, str] = MappingProxyType({ARRESTS: "///", PROSECUTED: ""})
+# Measures are told apart by tint (and named at the bars), so hatching can mean one thing:
+# a lower bound.
+MEASURE_TINT: Mapping[str, float] = MappingProxyType({ARRESTS: 0.45, PROSECUTED: 1.0})
 
-LOG_SPAN = 100  # log axis once the largest bar is more than this many times the smallest
-LOG_TICKS = 7  # at most this many decade ticks while labels are short ("100,000")...
-LOG_TICKS_LONG = 4  # ...and every other decade once they are long ("100,000,000"), or they collide
-SHORT_TICK_CHARS = 7  # "100,000"
-LOG_HEADROOM = 8  # right limit = largest x 8, room for its value label on a log axis
-LINEAR_HEADROOM = 1.18
-TITLE_WRAP = 70  # characters per title line at 13 pt bold on an 8-inch figure
+SPLIT_RATIO = 20  # a crime whose largest bar is under 1/20 of the largest goes to its own panel
+LARGE_PANEL = "Larger counts"
+SMALL_PANEL = "Smaller counts, own scale"
+BOUND_HATCH = "///"
+BOUND_KEY = "Hatched, open bar: a lower bound (\u201cmore than\u201d, \u2265)"
+LINEAR_HEADROOM = 1.05  # room right of the largest bar before its label is measured
+LABEL_FONT_SIZE = 9.5
+KEY_DROP = 36  # points below the last axis: under its tick labels and axis label
+NAME_GID = "measure-name"  # a measure named at its bar (direct label, no legend)
+TICK_WRAP = 14  # characters per line of a crime's name beside its bars
 DAYS_PER_YEAR = 365.25
+HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+HAN_GLOSSED = re.compile(  # "人民日报 (People's Daily)" -> "People's Daily"
+    r"[\u2e80-\u9fff]+\s*[(\uff08]([^()\uff08\uff09\u2e80-\u9fff]+)[)\uff09]"
+)
+HAN_ASIDE = re.compile(r"\s*[(\uff08][^()\uff08\uff09]*[\u2e80-\u9fff][^()\uff08\uff09]*[)\uff09]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,17 +199,27 @@ def _one_unit(rows: pd.DataFrame) -> str:
 # --- text -----------------------------------------------------------------------------
 
 
+def english(text: str) -> str:
+    """A name with its Chinese aside dropped ("People's Daily (人民日报)" -> "People's
+    Daily"), and any Chinese left after that too: an image description cannot mark a
+    language inside it, and the chart's font need not hold the glyphs."""
+    kept = HAN.sub("", HAN_ASIDE.sub("", HAN_GLOSSED.sub(r"\1", text)))
+    return " ".join(kept.replace("()", "").split()).strip(" ,;:")
+
+
 def _source_name(
     source_id: str, rows: pd.DataFrame, source_labels: Mapping[str, str] | None
 ) -> str:
-    """Caller's mapping first, then the frame's `source_label` column, then the id itself."""
+    """Caller's mapping first, then the frame's `source_label` column, then the id itself;
+    in English (see `english`), or "a Chinese-language source" if nothing is left."""
+    name = source_id
     if source_labels and source_id in source_labels:
-        return source_labels[source_id]
-    if "source_label" in rows.columns:
+        name = source_labels[source_id]
+    elif "source_label" in rows.columns:
         named = rows.loc[rows["source_id"] == source_id, "source_label"].dropna()
         if not named.empty:
-            return str(named.iloc[0])
-    return source_id
+            name = str(named.iloc[0])
+    return english(name) or "a Chinese-language source"
 
 
 def _period_of(rows: pd.DataFrame) -> str | None:
@@ -282,14 +306,93 @@ def _leader_title(table: pd.DataFrame, say: Callable[[float], str]) -> str:
 # --- drawing --------------------------------------------------------------------------
 
 
-def _figure(height: float = 4.5, **subplots: object) -> tuple[Figure, np.ndarray | Axes]:
-    fig = Figure(figsize=(8.0, height), layout="constrained")
+def _figure(height: float, **subplots: object) -> tuple[Figure, np.ndarray | Axes]:
+    fig = Figure(figsize=(style.FIGURE_WIDTH, height), layout="constrained")
+    FigureCanvasAgg(fig)  # a renderer, so labels can be measured before the figure is saved
     return fig, fig.subplots(**subplots)
 
 
-def _finish(fig: Figure, title: str, source: str) -> None:
-    fig.suptitle(textwrap.fill(title, TITLE_WRAP), x=0.01, ha="left")
+def _height(rows: int, panels: int = 1) -> float:
+    """Inches: the title's lines, then per panel its axis, then a quarter inch per bar."""
+    return 0.9 + 0.75 * panels + 0.26 * rows
+
+
+def _bound_handle() -> Patch:
+    return Patch(
+        facecolor="white", edgecolor=style.INK, hatch=BOUND_HATCH, linestyle="--", label=BOUND_KEY
+    )
+
+
+def _finish(
+    fig: Figure,
+    title: str,
+    source: str,
+    fit: Iterable[Axes] = (),
+    keys: Sequence[Patch] = (),
+) -> None:
+    """Title, key (only for what the chart draws), source line, then every bar label
+    brought inside its axis."""
+    fig.suptitle(textwrap.fill(title, style.TITLE_WRAP), x=0.01, ha="left")
+    if keys:
+        last = fig.axes[-1]
+        below = transforms.offset_copy(last.transAxes, fig=fig, y=-KEY_DROP, units="points")
+        last.legend(
+            handles=list(keys),
+            loc="upper left",
+            bbox_to_anchor=(0, 0),
+            bbox_transform=below,
+            handlelength=2.2,
+            borderaxespad=0,
+        )
     style.source_line(fig, source)
+    _fit_labels(fig, list(fit))
+
+
+def _fit_labels(fig: Figure, axes: list[Axes]) -> None:
+    """Place each measure's name inside its bar where it fits (else after the bar's value),
+    then widen each value axis (from 0) until every label ends inside it: labels are
+    measured in the drawn figure, not guessed from their length."""
+    if not axes:
+        return
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()
+    for ax in axes:
+        _place_names(ax, renderer)
+    for _ in range(2):  # the layout moves a little once the limits change
+        fig.draw_without_rendering()
+        for ax in axes:
+            box = ax.get_window_extent(renderer)
+            right = ax.get_xlim()[1]
+            need = right
+            for text in ax.texts:
+                if not isinstance(text, Annotation) or text.xycoords != "data":
+                    continue
+                value = float(text.xy[0])
+                width = text.get_window_extent(renderer).x1 - (box.x0 + box.width * value / right)
+                if 0 < width < box.width:
+                    need = max(need, box.width * value / (box.width - width) * 1.02)
+            ax.set_xlim(0, need)
+
+
+def _place_names(ax: Axes, renderer) -> None:
+    """A measure name too long for its bar moves to the bar's end, after the value."""
+    box = ax.get_window_extent(renderer)
+    right = ax.get_xlim()[1]
+    values = {
+        (round(float(t.xy[0]), 9), round(float(t.xy[1]), 9)): t
+        for t in ax.texts
+        if isinstance(t, Annotation) and t.get_gid() != NAME_GID and t.xycoords == "data"
+    }
+    for name in [t for t in ax.texts if t.get_gid() == NAME_GID]:
+        value, y = name.xy_value
+        bar = box.width * value / right
+        if name.get_window_extent(renderer).width + 6 <= bar:
+            continue
+        label = values[(round(value, 9), round(y, 9))]
+        after = label.get_window_extent(renderer).width / renderer.points_to_pixels(1)
+        name.xy = (value, y)
+        name.xyann = (3 + after + 4, 0)
+        name.set_color(style.INK)
 
 
 def _reads_per_hour(rate: float, qualifier: str) -> str:
@@ -305,91 +408,192 @@ def _whole(value: float) -> str:
 
 def _value_axis(
     ax: Axes, values: pd.Series, label: str, tick: Callable[[float], str], integer: bool = True
-) -> bool:
-    """Log scale once bars span more than LOG_SPAN; ticks written out (10, 100, 1,000).
-
-    Returns whether the axis is logarithmic, for the alt text.
-    """
-    low, high = float(values.min()), float(values.max())
-    log = low > 0 and high / low > LOG_SPAN
-    if log:
-        right = high * LOG_HEADROOM
-        ax.set_xscale("log")
-        ax.set_xlim(10 ** (math.floor(math.log10(low)) - 1), right)
-        longest = tick(10 ** math.floor(math.log10(right)))
-        numticks = LOG_TICKS if len(longest) <= SHORT_TICK_CHARS else LOG_TICKS_LONG
-        ax.xaxis.set_major_locator(ticker.LogLocator(base=10, numticks=numticks))
-        ax.xaxis.set_minor_formatter(ticker.NullFormatter())
-        ax.set_xlabel(f"{label} (log scale)")
-    else:
-        ax.set_xlim(0, high * LINEAR_HEADROOM)
-        ax.xaxis.set_major_locator(
-            ticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=integer)
-        )
-        ax.set_xlabel(label)
+) -> None:
+    """Linear, from zero: a bar's length is its value. Ticks written out (1,000)."""
+    ax.set_xscale("linear")
+    ax.set_xlim(0, max(float(values.max()), 0) * LINEAR_HEADROOM or 1)
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(nbins=3, steps=[1, 2, 5, 10], integer=integer))
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: tick(v)))
+    ax.set_xlabel(label)
     ax.grid(axis="y", visible=False)
-    return log
+
+
+def _tint(colour: str, strength: float) -> tuple[float, float, float]:
+    """The colour mixed with white: a lighter shade of the same hue."""
+    return tuple(1 - strength * (1 - c) for c in colors.to_rgb(colour))
+
+
+def _is_bound(part: pd.DataFrame) -> list[bool]:
+    if "qualifier" not in part.columns:
+        return [False] * len(part)
+    return (part["qualifier"] == fmt.MORE_THAN).tolist()
 
 
 def _bars(
-    ax: Axes, y: Sequence[float], part: pd.DataFrame, values: str, **kwargs: object
+    ax: Axes,
+    y: Sequence[float],
+    part: pd.DataFrame,
+    values: str,
+    colours: Sequence[object],
+    height: float,
+    texts: Sequence[str] | None = None,
 ) -> BarContainer:
+    """Solid bars; a lower bound hatched and dashed, open (white) inside."""
+    bound = _is_bound(part)
     bars = ax.barh(
-        y, part[values].astype(float).to_numpy(), edgecolor="white", linewidth=0, **kwargs
+        y,
+        part[values].astype(float).to_numpy(),
+        height=height,
+        color=["white" if b else c for b, c in zip(bound, colours, strict=True)],
+        edgecolor=list(colours),
+        linewidth=0.8,
     )
-    ax.bar_label(bars, labels=part["label"].tolist(), padding=4, fontsize=10, color=style.INK)
+    for bar, is_bound in zip(bars, bound, strict=True):
+        if is_bound:
+            bar.set_hatch(BOUND_HATCH)
+            bar.set_linestyle("--")
+    shown = part["label"].tolist() if texts is None else list(texts)
+    ax.bar_label(bars, labels=shown, padding=3, fontsize=LABEL_FONT_SIZE, color=style.INK)
     return bars
 
 
+def _keys(table: pd.DataFrame) -> list[Patch]:
+    """The lower-bound key, only when the chart draws a lower bound."""
+    return [_bound_handle()] if any(_is_bound(table)) else []
+
+
 def _grouped_bars(
-    ax: Axes, table: pd.DataFrame, values: str, colour_of: Callable[[str], str]
+    ax: Axes,
+    table: pd.DataFrame,
+    values: str,
+    colour_of: Callable[[str], str],
+    names: Mapping[str, str],
+    named: Callable[[str], str],
 ) -> None:
-    """One group per crime, one bar per measure; measures told apart by hatching, so the
-    colour stays the crime's own."""
+    """One group per crime, one bar per measure, told apart by tint and named directly at
+    the bars of the first group (`named(measure)`), so no legend is needed."""
     crimes = list(dict.fromkeys(table["crime"]))
     measures = list(dict.fromkeys(table["measure"]))
-    labels = dict(zip(table["measure"], table["measure_label"], strict=True))
     slot = {crime: i for i, crime in enumerate(crimes)}
     height = 0.8 / len(measures)
     for k, measure in enumerate(measures):
         part = table[table["measure"] == measure]
         offset = (k - (len(measures) - 1) / 2) * height
         y = part["crime"].map(slot).to_numpy() + offset
-        colours = [colour_of(crime) for crime in part["crime"]]
-        _bars(ax, y, part, values, height=height, color=colours, hatch=MEASURE_HATCH[measure])
-    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
+        colours = [_tint(colour_of(crime), MEASURE_TINT[measure]) for crime in part["crime"]]
+        bars = _bars(ax, y, part, values, colours, height)
+        first = part.index[part["crime"] == crimes[0]]
+        for bar, index in zip(bars, part.index, strict=True):
+            if index in first:
+                _measure_name(ax, bar, named(part.at[index, "measure_label"].lower()))
     ax.set_yticks(range(len(crimes)), [names[c] for c in crimes])
     ax.set_ylim(len(crimes) - 0.5, -0.5)  # first crime on top
-    handles = [
-        Patch(
-            facecolor=style.NEUTRAL,
-            edgecolor="white",
-            hatch=MEASURE_HATCH[m],
-            label=labels[m],
-        )
-        for m in measures
-    ]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(handles))
+
+
+def _measure_name(ax: Axes, bar: Rectangle, text: str) -> None:
+    """The measure's name inside the start of its bar, in a colour that reads on it."""
+    red, green, blue, _ = bar.get_facecolor()
+    dark = 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.5
+    y = bar.get_y() + bar.get_height() / 2
+    name = ax.annotate(
+        text,
+        xy=(0, y),
+        xytext=(3, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+        fontsize=LABEL_FONT_SIZE,
+        color="white" if dark else style.INK,
+        gid=NAME_GID,
+    )
+    name.xy_value = (float(bar.get_width()), y)
 
 
 def _tick_labels(table: pd.DataFrame) -> list[str]:
     """Crime labels, with the effective period of any crime whose period is not the most
     common one (a count over a shorter period must not pass for one over the same)."""
+    names = [textwrap.fill(label, TICK_WRAP) for label in table["crime_label"]]
     if "period_start" not in table.columns or table["period_start"].isna().all():
-        return table["crime_label"].tolist()
+        return names
     periods = list(zip(table["period_start"], table["period_end"], strict=True))
-    usual = max(set(periods), key=periods.count)
+    usual = max(sorted(set(periods)), key=periods.count)
     return [
-        label if period == usual else f"{label}\n({fmt.period(*period)})"
-        for label, period in zip(table["crime_label"], periods, strict=True)
+        name if period == usual else f"{name}\n({fmt.period(*period)})"
+        for name, period in zip(names, periods, strict=True)
     ]
 
 
-def _count_alt(table: pd.DataFrame, what: str, log: bool, period: str | None) -> str:
+def _split(table: pd.DataFrame, values: str, key: str = "crime") -> list[list[str]]:
+    """Crimes by panel: those whose largest bar is at least 1/SPLIT_RATIO of the largest
+    in their panel, then the rest on their own scale, and so on, so no bar is too short
+    to read beside the others. Decided from the values, whatever the crimes."""
+    top = table.groupby(key, sort=False)[values].max().astype(float)
+    groups = []
+    while not top.empty:
+        keep = top >= top.max() / SPLIT_RATIO if top.max() > 0 else top == top
+        groups.append(list(top.index[keep]))
+        top = top[~keep]
+    return groups
+
+
+def _panels(
+    table: pd.DataFrame, values: str, key: str = "crime"
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The table in drawing order with its panel's number and title (empty when there
+    is one panel), and its part per panel."""
+    groups = _split(table, values, key)
+    titles = [""] if len(groups) == 1 else [LARGE_PANEL] + [SMALL_PANEL] * (len(groups) - 1)
+    parts = [
+        table[table[key].isin(group)].assign(panel=title, panel_number=number)
+        for number, (group, title) in enumerate(zip(groups, titles, strict=True), 1)
+    ]
+    return pd.concat(parts, ignore_index=True), parts
+
+
+def _panel_axes(parts: list[pd.DataFrame], bars_of: Callable[[pd.DataFrame], int]) -> tuple:
+    rows = [bars_of(part) for part in parts]
+    fig, axes = _figure(
+        _height(sum(rows), len(parts)),
+        nrows=len(parts),
+        squeeze=False,
+        height_ratios=[n + 1.5 for n in rows],
+    )
+    for ax, part in zip(axes[:, 0], parts, strict=True):
+        if part["panel"].iloc[0]:
+            ax.set_title(part["panel"].iloc[0], fontweight="bold")
+    return fig, list(axes[:, 0])
+
+
+def _count_chart(
+    table: pd.DataFrame,
+    rows: pd.DataFrame,
+    colour_of: Callable[[str], str],
+    named: Callable[[str], str] = str,
+) -> tuple[Figure, pd.DataFrame, list[Axes]]:
+    """Grouped count bars, in two panels when one crime dwarfs the others."""
+    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
+    table, parts = _panels(table, "value")
+    fig, axes = _panel_axes(parts, len)
+    for ax, part in zip(axes, parts, strict=True):
+        _grouped_bars(ax, part, "value", colour_of, names, named)
+        _value_axis(ax, part["value"], _one_unit(rows).capitalize(), _whole)
+    return fig, table, axes
+
+
+def _panel_note(table: pd.DataFrame) -> str:
+    """For the alt text: which crimes stand in the own-scale panel."""
+    small = table.loc[table["panel"] == SMALL_PANEL, "crime_label"]
+    if small.empty:
+        return ""
+    names = list(dict.fromkeys(small))
+    listed = _sentence_list(names).replace("; and", " and").replace(";", ",")
+    verb, whose = ("is", "its") if len(names) == 1 else ("are", "their")
+    return f" {listed} {verb} drawn in a second panel on {whose} own scale (smaller counts)."
+
+
+def _count_alt(table: pd.DataFrame, what: str, period: str | None) -> str:
     """'Insult and defamation: 168 arrests approved and 213 persons prosecuted; ...', with
     the periods of the crimes where they differ."""
-    scale = " on a logarithmic scale" if log else ""
     when = f", {period}" if period else ""
     differ = (
         ""
@@ -404,7 +608,8 @@ def _count_alt(table: pd.DataFrame, what: str, log: bool, period: str | None) ->
             for v, q, m in zip(part["value"], part["qualifier"], part["measure_label"], strict=True)
         ]
         parts.append(f"{crime_label}, {' and '.join(said)}")
-    return f"Horizontal bar chart{scale} of {what}{when}: {_sentence_list(parts)}.{differ}".rstrip()
+    text = f"Horizontal bar chart of {what}{when}: {_sentence_list(parts)}.{_panel_note(table)}"
+    return f"{text}{differ}".rstrip()
 
 
 # --- charts ---------------------------------------------------------------------------
@@ -421,13 +626,9 @@ def arrests_vs_prosecutions(
     _require_exact(rows, "the share wording of the title")
     table = _count_table(rows, labels)
     title = _leader_title(_with_shares(table), fmt.share_phrase)
-    fig, ax = _figure()
-    _grouped_bars(ax, table, "value", lambda crime: style.crime_colour(crime))
-    log = _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
-    _finish(fig, title, _source_text(rows, source_labels, labels))
-    alt = _count_alt(
-        table, "arrests approved and persons prosecuted by crime", log, _period_of(rows)
-    )
+    fig, table, axes = _count_chart(table, rows, style.crime_colour)
+    _finish(fig, title, _source_text(rows, source_labels, labels), axes, _keys(table))
+    alt = _count_alt(table, "arrests approved and persons prosecuted by crime", _period_of(rows))
     return Chart(fig, table, alt, title)
 
 
@@ -437,20 +638,22 @@ def shares(
     source: str,
     source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
-    """Each crime's share of all arrests and of all prosecutions (linear: parts of a whole)."""
+    """Each crime's share of all arrests and of all prosecutions, on one 0–100 % axis:
+    a share's scale is the whole, so it is never split into panels."""
     rows = _crime_counts(df, labels, source)
     _require_exact(rows, "a share")
-    table = _with_shares(_count_table(rows, labels))
+    table = _with_shares(_count_table(rows, labels)).assign(panel="", panel_number=1)
     table["label"] = table["share"].map(fmt.percent)
     title = _leader_title(table, fmt.percent)
-    fig, ax = _figure()
-    _grouped_bars(ax, table, "share", lambda crime: style.crime_colour(crime))
-    ax.set_xlim(0, 1.12)
-    ax.xaxis.set_major_locator(ticker.MultipleLocator(0.25))
+    fig, ax = _figure(_height(len(table)))
+    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
+    _grouped_bars(ax, table, "share", style.crime_colour, names, lambda m: f"of {m}")
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_locator(ticker.FixedLocator([0, 0.25, 0.5, 0.75, 1]))
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
     ax.set_xlabel("Share of the total over the crimes shown")
     ax.grid(axis="y", visible=False)
-    _finish(fig, title, _source_text(rows, source_labels, labels))
+    _finish(fig, title, _source_text(rows, source_labels, labels), [ax])
     parts = []
     for _, part in table.groupby("measure", sort=False):
         said = [
@@ -503,32 +706,29 @@ def prosecuted_per_arrest(
     else:
         leader = fmt.superlative(dict(zip(table["crime_label"], table["ratio"], strict=True)))
         title = f"{leader} has the most persons prosecuted per arrest approved"
-    fig, ax = _figure()
-    _bars(
-        ax,
-        range(len(table)),
-        table,
-        "ratio",
-        height=0.6,
-        color=[style.crime_colour(c) for c in table["crime"]],
-    )
-    ax.set_yticks(range(len(table)), _tick_labels(table))
-    ax.set_ylim(len(table) - 0.5, -0.5)
-    _value_axis(
-        ax,
-        table["ratio"],
-        "Persons prosecuted per arrest approved",
-        lambda v: fmt.number(v, decimals=decimals),
-        integer=False,
-    )
-    ax.axvline(1, color=style.INK, linestyle="--", linewidth=1.2)
-    ax.annotate(
+    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
+    table, parts = _panels(table, "ratio")
+    fig, axes = _panel_axes(parts, len)
+    for ax, part in zip(axes, parts, strict=True):
+        colours = [style.crime_colour(c) for c in part["crime"]]
+        _bars(ax, range(len(part)), part, "ratio", colours, 0.6)
+        ax.set_yticks(range(len(part)), [names[c] for c in part["crime"]])
+        ax.set_ylim(len(part) - 0.5, -0.5)
+        _value_axis(
+            ax,
+            pd.concat([part["ratio"], pd.Series([1.0])]),
+            "Persons prosecuted per arrest approved",
+            lambda v: fmt.number(v, decimals=decimals),
+            integer=False,
+        )
+        ax.axvline(1, color=style.INK, linestyle="--", linewidth=1.2)
+    axes[0].annotate(
         "1 = as many prosecuted as arrested",
         xy=(1, 1),
         xycoords=("data", "axes fraction"),
         xytext=(4, 4),
         textcoords="offset points",
-        fontsize=9,
+        fontsize=style.MIN_FONT_SIZE,
         color=style.INK,
     )
     note = (
@@ -536,8 +736,8 @@ def prosecuted_per_arrest(
         "were never arrested (e.g. released on bail pending trial), so this is not a rate of "
         "arrests ending in prosecution."
     )
-    _finish(fig, title, f"{note}\n{_source_text(rows, source_labels, labels)}")
-    parts = [
+    _finish(fig, title, f"{note}\n{_source_text(rows, source_labels, labels)}", axes)
+    parts_said = [
         f"{name} {fmt.number(r, decimals=decimals)} ({fmt.number(int(p))} persons prosecuted, "
         f"{fmt.number(int(a))} arrests approved)"
         for name, r, p, a in zip(
@@ -546,7 +746,7 @@ def prosecuted_per_arrest(
     ]
     alt = (
         "Horizontal bar chart of persons prosecuted per arrest approved, with a reference line "
-        f"at 1: {_sentence_list(parts)}. The two counts are not the same cohort."
+        f"at 1: {_sentence_list(parts_said)}. The two counts are not the same cohort."
     )
     return Chart(fig, table, alt, title)
 
@@ -573,18 +773,19 @@ def crime_in_context(
         for m, s in zip(mine["measure"], mine["share"], strict=True)
     ]
     title = f"{labels[crime]} accounts for {' and '.join(said)}"
-    fig, ax = _figure()
     colour = style.crime_colour(crime)
-    _grouped_bars(ax, table, "value", lambda c: colour if c == crime else style.NEUTRAL_LIGHT)
-    for tick in ax.get_yticklabels():
-        if tick.get_text().split("\n")[0] == labels[crime]:
-            tick.set_fontweight("bold")
-    log = _value_axis(ax, table["value"], _one_unit(rows).capitalize(), _whole)
-    _finish(fig, title, _source_text(rows, source_labels, labels))
+    fig, table, axes = _count_chart(
+        table, rows, lambda c: colour if c == crime else style.NEUTRAL_LIGHT
+    )
+    name = textwrap.fill(labels[crime], TICK_WRAP)
+    for ax in axes:
+        for tick in ax.get_yticklabels():
+            if tick.get_text() == name or tick.get_text().startswith(f"{name}\n("):
+                tick.set_fontweight("bold")
+    _finish(fig, title, _source_text(rows, source_labels, labels), axes, _keys(table))
     alt = _count_alt(
         table,
         f"arrests approved and persons prosecuted by crime, {labels[crime]} highlighted",
-        log,
         _period_of(rows),
     )
     return Chart(fig, table, alt, title)
@@ -615,11 +816,50 @@ def _spread_table(rows: pd.DataFrame, case_labels: Mapping[str, str]) -> pd.Data
         fmt.bound_label(int(v), q) + (f" {_within(w)}" if pd.notna(w) else "")
         for v, q, w in zip(table["value"], table["qualifier"], table["window_hours"], strict=True)
     ]
+    table["counted"] = [_counted(row) for row in table.itertuples()]
+    table["over"] = [_within(w) if pd.notna(w) else NO_PERIOD for w in table["window_hours"]]
+    table["lower_bound"] = table["qualifier"] == fmt.MORE_THAN
     return table
+
+
+NO_PERIOD = "period not stated"
+
+
+def _counted(row) -> str:
+    """'more than 130,000 reads', '58,000 person-times (discussions)'."""
+    what = f"{fmt.number(int(row.value), row.qualifier)} {row.unit}"
+    name = row.measure_label.lower()
+    return what if name == row.unit else f"{what} ({name})"
 
 
 def _within(hours: int) -> str:
     return f"within {fmt.number(int(hours))} {WINDOW_UNIT}"
+
+
+def _fact_detail(row) -> str:
+    """Over what period it was counted, whether it is a lower bound, and the rate."""
+    parts = [f"Counted {row.over}." if row.over != NO_PERIOD else "Period not stated."]
+    if row.lower_bound:
+        parts.append("A lower bound: the source says \u201cmore than\u201d.")
+    if pd.notna(row.reads_per_hour_text):
+        parts.append(f"That is {row.reads_per_hour_text}.")
+    return " ".join(parts)
+
+
+def _spread_title(table: pd.DataFrame) -> str:
+    """The fastest stated spread, from the rates the table holds; or, without any window,
+    what was counted, with no comparison across unknown periods."""
+    rated = table[table["reads_per_hour"].notna()]
+    if rated.empty:
+        cases = _sentence_list(list(dict.fromkeys(table["case_label"])))
+        return f"Reads reported for {cases.replace('; and', ' and')}, over no stated period"
+    fastest = fmt.superlative(dict(zip(rated["case_label"], rated["reads_per_hour"], strict=True)))
+    row = rated[rated["case_label"] == fastest].iloc[0]
+    lead = f"{fastest} spread fastest" if len(rated) > 1 else f"{fastest} reached"
+    text = f"{fmt.number(int(row['value']), row['qualifier'])} reads {_within(row['window_hours'])}"
+    if len(rated) > 1:
+        return f"{lead}: {text}, {row['reads_per_hour_text']}"
+    return f"{lead} {text}, {row['reads_per_hour_text']}"
 
 
 def online_spread(
@@ -628,36 +868,51 @@ def online_spread(
     source: str,
     source_labels: Mapping[str, str] | None = None,
 ) -> Chart:
-    """Reads per case (with the stated time window) and, in its own panel and unit, discussions."""
+    """A fact panel, not bars: per case, what was counted, over what window, and whether it
+    is a lower bound. Reads within hours, reads over no stated period and discussions in
+    person-times are different quantities, so none shares an axis with another."""
     rows = _statements(df, (READS, WINDOW, DISCUSSIONS), source)
     rows = rows[rows["case"].notna()]
     _require_unique(rows, ["measure", "case"])
     table = _spread_table(rows, case_labels)
-    is_reads = table["measure"] == READS
-    panels = [part for part in (table[is_reads], table[~is_reads]) if not part.empty]
-    fig, axes = _figure(
-        4.2, nrows=len(panels), squeeze=False, height_ratios=[len(p) for p in panels]
-    )
-    log = False
-    for ax, part, colour in zip(axes[:, 0], panels, (style.NEUTRAL, style.INK), strict=False):
-        _bars(ax, range(len(part)), part, "value", height=0.6, color=colour)
-        ax.set_yticks(range(len(part)), part["case_label"].tolist())
-        ax.set_ylim(len(part) - 0.5, -0.5)
-        unit, name = _one_unit(part), part["measure_label"].iloc[0]
-        ax.set_title(name if unit == name.lower() else f"{name} ({unit})")
-        log |= _value_axis(ax, part["value"], unit.capitalize(), _whole)
-
-    def said(row: pd.Series, rate: bool) -> str:
-        window = pd.notna(row["window_hours"])
-        text = f"{fmt.number(int(row['value']), row['qualifier'])} {row['unit']}"
-        text += f" {_within(row['window_hours'])}" if window else ""
-        return text + (f" ({row['reads_per_hour_text']})" if window and rate else "")
-
-    title = "; ".join(f"{r['case_label']}: {said(r, False)}" for _, r in table[is_reads].iterrows())
+    fig, ax = _figure(0.8 + 0.85 * len(table))
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(len(table), 0)
+    for y, row in enumerate(table.itertuples()):
+        ax.text(0, y + 0.02, row.case_label, fontsize=10, color=style.INK, va="top")
+        ax.annotate(
+            row.counted,
+            xy=(0, y),
+            xytext=(0, -13),
+            textcoords="offset points",
+            va="top",
+            fontsize=12,
+            fontweight="bold",
+            color=style.NEUTRAL if row.lower_bound else style.INK,
+        )
+        ax.annotate(
+            textwrap.fill(_fact_detail(row), style.SOURCE_WRAP),
+            xy=(0, y),
+            xytext=(0, -29),
+            textcoords="offset points",
+            va="top",
+            fontsize=style.MIN_FONT_SIZE,
+            color=style.INK,
+        )
+    title = _spread_title(table)
     _finish(fig, title, _source_text(rows, source_labels))
-    described = [f"{r['case_label']} {said(r, True)}" for _, r in table.iterrows()]
-    scale = " (reads on a logarithmic scale)" if log else ""
-    alt = f"Bar charts{scale} of the online spread of cases: {_sentence_list(described)}."
+    described = [f"{r.case_label}, {r.counted}, {r.over}" for r in table.itertuples()]
+    rates = [
+        f"{r.case_label}: {r.reads_per_hour_text}"
+        for r in table.itertuples()
+        if pd.notna(r.reads_per_hour_text)
+    ]
+    rate_text = f" Implied rate: {_sentence_list(rates)}." if rates else ""
+    alt = (
+        "Fact panel of the online spread of cases, each with what was counted and over what "
+        f"period: {_sentence_list(described)}.{rate_text}"
+    )
     return Chart(fig, table, alt, title)
 
 
@@ -766,12 +1021,13 @@ def spans(
 
     table = _span_table(rows, labels, row_label)
     panels = [part for _, part in table.groupby(["scope", "unit"], sort=False)]
+    lines = sum(len(_span_text(row).split("\n")) for row in table.itertuples())
     fig, axes = _figure(
-        1.4 + 0.45 * len(table) + 0.5 * len(panels),
+        1.3 + 0.3 * len(table) + 0.17 * lines + 0.45 * len(panels),
         nrows=len(panels),
         squeeze=False,
         sharex=True,
-        height_ratios=[len(p) + 0.6 for p in panels],
+        height_ratios=[len(p) + 0.3 for p in panels],
     )
     for ax, part in zip(axes[:, 0], panels, strict=True):
         _draw_spans(ax, part)
@@ -780,10 +1036,17 @@ def spans(
         ax.set_title(f"{part['unit'].iloc[0].capitalize()}, scope: {scope_name}")
     _time_axis(axes[-1, 0], table)
     subject = labels[crime] if crime is not None else "; ".join(names.values())
-    title = f"{subject}: each figure over its own period, never summed"
+    count, releases = len(table), table["source_id"].nunique()
+    title = (
+        f"{subject}: {count} figure{'s' if count > 1 else ''} from {releases} "
+        f"release{'s' if releases > 1 else ''}, each over its own period"
+    )
     cited = sorted(names, key=refs.get)
     footer = "Sources: " + "; ".join(f"[{refs[s]}] {names[s]}" for s in cited) + "."
-    _finish(fig, title, f"{footer} {_derivation_note(rows, labels)}".strip())
+    keys = _keys(table)
+    if (pd.to_datetime(table["stated_start"]) < pd.to_datetime(table["period_start"])).any():
+        keys.append(Patch(fill=False, edgecolor=style.NEUTRAL, linestyle=":", label=STATED_KEY))
+    _finish(fig, title, f"{footer} {_derivation_note(rows, labels)}".strip(), keys=keys)
     described = [
         f"{row.row_label.rsplit(' [', 1)[0]}, scope {row.scope}, "
         f"{fmt.number(int(row.value), row.qualifier)} {row.unit} over {row.period} "
@@ -797,7 +1060,18 @@ def spans(
     return Chart(fig, table, alt, title)
 
 
+STATED_KEY = "Dotted: the stated period before the offence existed"
+
+
+def _span_text(row) -> str:
+    """What the row is, its count, its period and its rate, above its span."""
+    text = f"{row.row_label}: {row.label}, {row.period}"
+    return textwrap.fill(text, style.SOURCE_WRAP)
+
+
 def _draw_spans(ax: Axes, part: pd.DataFrame) -> None:
+    """Each figure a bar over its period, with its text above it across the whole width
+    (a narrow figure has no room for labels beside the bars)."""
     for y, row in enumerate(part.itertuples()):
         start, end = (
             pd.Timestamp(row.period_start),
@@ -809,10 +1083,11 @@ def _draw_spans(ax: Axes, part: pd.DataFrame) -> None:
             y,
             end - start,
             left=start,
-            height=0.55,
+            height=0.3,
             color="white" if bound else colour,
             edgecolor=colour,
-            hatch="///" if bound else "",
+            hatch=BOUND_HATCH if bound else "",
+            linestyle="--" if bound else "-",
             linewidth=1.2,
         )
         stated = pd.Timestamp(row.stated_start)
@@ -821,32 +1096,35 @@ def _draw_spans(ax: Axes, part: pd.DataFrame) -> None:
                 y,
                 start - stated,
                 left=stated,
-                height=0.55,
+                height=0.3,
                 fill=False,
                 edgecolor=style.NEUTRAL,
                 linestyle=":",
                 linewidth=1.2,
             )
         ax.annotate(
-            row.label,
-            xy=(end, y),
-            xytext=(4, 0),
+            _span_text(row),
+            xy=(0, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, 7),
             textcoords="offset points",
-            va="center",
-            fontsize=9,
+            va="bottom",
+            fontsize=style.MIN_FONT_SIZE,
             color=style.INK,
         )
-    ax.set_yticks(range(len(part)), part["row_label"].tolist())
-    ax.set_ylim(len(part) - 0.4, -0.6)
+    ax.set_yticks([])
+    ax.set_ylim(len(part) - 0.5, -1.0)
     ax.grid(axis="y", visible=False)
 
 
 def _time_axis(ax: Axes, table: pd.DataFrame) -> None:
-    """Whole years, with room on the right for the labels."""
+    """Whole years, from the first stated start to the end of the last period."""
     first = pd.Timestamp(min(table["stated_start"].min(), table["period_start"].min()))
     last = pd.Timestamp(table["period_end"].max())
     left = pd.Timestamp(year=first.year, month=1, day=1)
     right = pd.Timestamp(year=last.year + 1, month=1, day=1)
-    span = right - left
-    ax.set_xlim(left, right + span * 0.45)
+    ax.set_xlim(left, right)
+    step = max(1, math.ceil((right.year - left.year) / 5))  # at most about five labels
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlabel("Effective period of each figure")

@@ -77,9 +77,12 @@ def setup(processed_dir: str, reference_dir: str, tables_dir: str) -> Context:
     )
 
 
-def _png(chart: Chart) -> bytes:
+def image(chart: Chart) -> bytes:
+    """The chart as SVG, chosen by measurement over PNG (see README, "Charts"): a tenth of
+    the size, its text selectable in the PDF, byte-identical from build to build (fixed
+    hash salt, no date), sharp at any width."""
     buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="png", bbox_inches="tight")
+    chart.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -87,10 +90,10 @@ def show(chart: Chart, name: str, context: Context) -> None:
     """Display the chart as an image with its text alternative, and save its table."""
     table_path = context.tables_dir / f"{name}.csv"
     atomic.write_text(table_path, chart.table.to_csv(index=False, lineterminator="\n"))
-    data = base64.b64encode(_png(chart)).decode("ascii")
+    data = base64.b64encode(image(chart)).decode("ascii")
     alt = html.escape(chart.alt_text, quote=True)
-    image = f'<img src="data:image/png;base64,{data}" alt="{alt}">'
-    figure = f'<figure class="report-chart">{image}</figure>'
+    picture = f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}">'
+    figure = f'<figure class="report-chart">{picture}</figure>'
     display({"text/html": figure, "text/plain": chart.alt_text}, raw=True)
 
 

@@ -1,0 +1,390 @@
+"""The rules every chart keeps, over every chart function, on the real data, on the
+synthetic three-release fixture and on synthetic frames of 1, 2 and 5 crimes: bars from
+zero on linear axes, small counts in their own titled panel, one unit per axis, lower
+bounds drawn and keyed, the effective period under the chart, titles computed from the
+table, direct labels rather than legends, text large enough on a phone and on paper,
+and image descriptions without Chinese."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+from conftest import FIXTURE, ROOT
+from matplotlib.text import Text
+
+from report_lib.report import charts, fmt, notebook, style
+
+matplotlib.use("Agg")
+
+BARS = ("arrests_vs_prosecutions", "shares", "prosecuted_per_arrest", "crime_in_context")
+PHONE_COLUMN_PX = 390 - 2 * 16  # a 390 px viewport less the column's padding
+PRINT_CHART_PT = 0.8 * (210 - 30) / 25.4 * 72  # 80 % of the A4 text width (report.css)
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def chart_functions() -> set[str]:
+    """Every public function of the chart library that returns a Chart."""
+    return {
+        name
+        for name, f in inspect.getmembers(charts, inspect.isfunction)
+        if f.__module__ == charts.__name__
+        and not name.startswith("_")
+        and inspect.signature(f).return_annotation in (charts.Chart, "Chart")
+    }
+
+
+def all_of(ctx: notebook.Context) -> list[tuple[str, charts.Chart]]:
+    """Every chart the data allows, each release and crime in turn."""
+    f, labels = ctx.figures, ctx.crime_labels
+    made = []
+    comparable = {
+        (crime, source)
+        for crime in labels
+        for source in charts.comparable_releases(f, crime, labels)
+    }
+    for source in sorted({s for _, s in comparable}):
+        for name in ("arrests_vs_prosecutions", "shares", "prosecuted_per_arrest"):
+            made.append((name, getattr(charts, name)(f, labels, source, ctx.source_labels)))
+    for crime, source in sorted(comparable):
+        made.append(
+            (
+                "crime_in_context",
+                charts.crime_in_context(f, labels, crime, source, ctx.source_labels),
+            )
+        )
+    for source in sorted(set(f.loc[f["measure"] == charts.READS, "source_id"])):
+        made.append(
+            ("online_spread", charts.online_spread(f, ctx.case_labels, source, ctx.source_labels))
+        )
+    counted = f[f["period_start"].notna() & f["case"].isna() & f["crime"].notna()]
+    for crime in sorted(set(counted["crime"])):
+        made.append(
+            ("spans", charts.spans(f, labels, crime=crime, source_labels=ctx.source_labels))
+        )
+    for source in sorted(set(counted["source_id"])):
+        made.append(
+            ("spans", charts.spans(f, labels, source=source, source_labels=ctx.source_labels))
+        )
+    return made
+
+
+def _context(figures: pd.DataFrame, crimes: dict, cases: dict, sources: dict) -> notebook.Context:
+    class Synthetic(notebook.Context):
+        crime_labels = crimes
+        case_labels = cases
+        source_labels = sources
+
+    return Synthetic(figures, pd.DataFrame(), None, Path("."), Path("."))
+
+
+def synthetic(n: int) -> notebook.Context:
+    """n crimes whose counts fall sevenfold from one to the next (so some dwarf others),
+    the last counted over a shorter period; one case with reads within a window (a lower
+    bound), one with reads and discussions over no period; a second release of yearly
+    lower bounds. The publisher is named in Chinese too, as real sources are."""
+    from test_charts import make_frame
+
+    rows = []
+    crimes = {f"crime_{i}": f"Crime {'ABCDE'[i]}" for i in range(n)}
+    conf = ("2019-01-01", "2022-02-21")
+    for i, code in enumerate(crimes):
+        prosecuted = max(30000 // 7**i, 3)
+        period = ("2021-03-01", "2022-02-21") if i == n - 1 and n > 1 else conf
+        rows.append(
+            (
+                "s1",
+                "arrests_approved",
+                code,
+                None,
+                max(prosecuted * 2 // 3, 2),
+                "exact",
+                "persons",
+                *period,
+            )
+        )
+        rows.append(
+            ("s1", "persons_prosecuted", code, None, prosecuted, "exact", "persons", *period)
+        )
+        rows.append(
+            (
+                "s2",
+                "persons_prosecuted",
+                code,
+                None,
+                500 + 37 * i,
+                "more_than",
+                "persons",
+                "2020-01-01",
+                "2020-12-31",
+            )
+        )
+    first = next(iter(crimes))
+    rows += [
+        ("s1", "reads", first, "k1", 90000, "more_than", "reads", *conf),
+        ("s1", "reach_window", first, "k1", 3, "exact", "hours", *conf),
+        ("s1", "reads", first, "k2", 1200000, "exact", "reads", *conf),
+        ("s1", "discussions", first, "k2", 4000, "exact", "person-times", *conf),
+    ]
+    frame = make_frame(rows)
+    frame.loc[frame["case"].notna(), ["period_start", "period_end", "stated_start"]] = pd.NaT
+    sources = {"s1": "A press conference, 人民日报 (People's Daily), 2022", "s2": "新华社"}
+    return _context(frame, crimes, {"k1": "Case one", "k2": "Case two"}, sources)
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory) -> dict[str, list[tuple[str, charts.Chart]]]:
+    from report_lib.data import dataset
+
+    style.apply()
+    processed = tmp_path_factory.mktemp("fixture-processed")
+    data = FIXTURE / "data"
+    dataset.write(
+        dataset.build(dataset.Paths(data / "raw", data / "reference", data / "corrections.csv")),
+        processed,
+    )
+    found = {
+        "real": all_of(
+            notebook.setup(
+                str(ROOT / "data/processed"), str(ROOT / "data/reference"), str(processed)
+            )
+        ),
+        "fixture": all_of(notebook.setup(str(processed), str(data / "reference"), str(processed))),
+    }
+    for n in (1, 2, 5):
+        found[f"{n} crimes"] = all_of(synthetic(n))
+    return found
+
+
+def each(worlds):
+    return [(world, name, chart) for world, made in worlds.items() for name, chart in made]
+
+
+def value_axes(name: str, chart: charts.Chart) -> list:
+    return list(chart.figure.axes) if name in BARS else []
+
+
+def source_line(chart: charts.Chart) -> str:
+    return " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+
+
+def all_text(chart: charts.Chart) -> str:
+    texts = [t.get_text() for t in chart.figure.findobj(Text)]
+    return " ".join(texts).replace("\n", " ")
+
+
+def test_every_chart_function_is_covered_in_every_world(worlds):
+    assert chart_functions() == set(BARS) | {"online_spread", "spans"}
+    assert {name for name, _ in worlds["real"]} == chart_functions()
+    for n in (2, 5):
+        assert {name for name, _ in worlds[f"{n} crimes"]} == chart_functions()
+    assert {name for name, _ in worlds["fixture"]} >= set(BARS) | {"spans"}
+
+
+def test_no_log_scale_anywhere(worlds):
+    assert not [n for n in dir(charts) if n.startswith("LOG")]
+    for world, name, chart in each(worlds):
+        for ax in chart.figure.axes:
+            assert ax.get_xscale() == ax.get_yscale() == "linear", (world, name)
+        assert "logarithm" not in chart.alt_text and "log scale" not in chart.alt_text
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        text = " ".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"])
+        assert "logarithm" not in text.lower(), path.name
+
+
+def test_bars_start_at_zero_and_small_counts_get_their_own_titled_panel(worlds):
+    for world, name, chart in each(worlds):
+        axes = value_axes(name, chart)
+        for ax in axes:
+            assert ax.get_xlim()[0] == 0, (world, name)
+            assert all(bar.get_x() == 0 for c in ax.containers for bar in c), (world, name)
+        if len(axes) > 1:
+            titles = [ax.get_title(loc="left") for ax in axes]
+            assert titles[0] == charts.LARGE_PANEL, (world, name)
+            assert set(titles[1:]) == {charts.SMALL_PANEL}, (world, name)
+        if name in ("arrests_vs_prosecutions", "crime_in_context", "prosecuted_per_arrest"):
+            values = "ratio" if name == "prosecuted_per_arrest" else "value"
+            tops = [
+                part.groupby("crime")[values].max().astype(float)
+                for _, part in chart.table.groupby("panel_number", sort=False)
+            ]
+            assert len(tops) == max(len(axes), 1), (world, name)
+            for k, top in enumerate(tops):
+                assert top.min() >= top.max() / charts.SPLIT_RATIO, (world, name, "readable")
+                if k:
+                    assert top.max() < tops[k - 1].max() / charts.SPLIT_RATIO, (world, name)
+
+
+def test_a_value_axis_carries_one_unit_and_marks_any_other_period(worlds):
+    for world, name, chart in each(worlds):
+        if name not in BARS:
+            continue
+        for ax, (_, part) in zip(
+            value_axes(name, chart), chart.table.groupby("panel_number", sort=False), strict=True
+        ):
+            if "unit" in part.columns:
+                assert part["unit"].nunique() == 1, (world, name)
+            ticks = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+            periods = part.drop_duplicates("crime")
+            assert len(ticks) == len(periods), (world, name)
+            unmarked = {
+                (row.period_start, row.period_end)
+                for row, tick in zip(periods.itertuples(), ticks, strict=True)
+                if fmt.period(row.period_start, row.period_end) not in tick
+            }
+            assert len(unmarked) <= 1, (world, name, ticks)
+
+
+def test_online_spread_is_a_fact_panel_that_keeps_every_value(worlds):
+    for world, name, chart in each(worlds):
+        if name != "online_spread":
+            continue
+        assert all(not ax.axison for ax in chart.figure.axes)
+        shown = all_text(chart)
+        for row in chart.table.itertuples():
+            assert fmt.number(int(row.value), row.qualifier) in shown, (world, row)
+            assert row.over in shown or row.over == charts.NO_PERIOD
+        assert set(chart.table["measure"]) >= {charts.READS}
+
+
+def test_lower_bounds_are_hatched_and_keyed_only_when_present(worlds):
+    seen = 0
+    for world, name, chart in each(worlds):
+        if name not in BARS and name != "spans":
+            continue
+        bars = [
+            bar
+            for ax in chart.figure.axes
+            for c in ax.containers
+            for bar in c
+            if bar.get_linestyle() != ":"
+        ]
+        qualifier = chart.table.get("qualifier", pd.Series(fmt.EXACT, index=chart.table.index))
+        bound = (qualifier == fmt.MORE_THAN).tolist()
+        assert len(bars) == len(bound), (world, name)
+        for bar, is_bound in zip(bars, bound, strict=True):
+            assert (bar.get_hatch() == charts.BOUND_HATCH) == is_bound, (world, name)
+        keys = [
+            t.get_text()
+            for ax in chart.figure.axes
+            if ax.get_legend()
+            for t in ax.get_legend().get_texts()
+        ]
+        assert (charts.BOUND_KEY in keys) == any(bound), (world, name, keys)
+        seen += any(bound)
+    assert seen, "some chart draws a lower bound"
+
+
+def test_the_effective_period_is_under_every_chart_that_uses_one(worlds):
+    for world, name, chart in each(worlds):
+        if "period_start" not in chart.table.columns:
+            continue
+        dated = chart.table.dropna(subset=["period_start"])
+        where = source_line(chart) if name in BARS else all_text(chart)
+        for start, end in (
+            dated[["period_start", "period_end"]].drop_duplicates().itertuples(index=False)
+        ):
+            assert fmt.period(start, end) in where, (world, name, fmt.period(start, end))
+
+
+def test_titles_state_what_the_table_holds(worlds):
+    for world, name, chart in each(worlds):
+        t = chart.table
+        if name in ("arrests_vs_prosecutions", "shares"):
+            shares = t.assign(share=t["value"] / t.groupby("measure")["value"].transform("sum"))
+            for _, part in shares.groupby("measure"):
+                top = part.loc[part["share"].idxmax()]
+                assert top["crime_label"] in chart.title, (world, name)
+                said = (
+                    fmt.percent(top["share"])
+                    if name == "shares"
+                    else fmt.share_phrase(top["share"])
+                )
+                if top["crime_label"] in chart.title.split(";")[0] and ";" not in chart.title:
+                    assert said in chart.title, (world, name, said)
+        elif name == "crime_in_context":
+            mine = t[t["highlighted"]]
+            assert mine["crime_label"].iloc[0] in chart.title
+            for share in mine["share"]:
+                assert fmt.percent(share) in chart.title, (world, name)
+        elif name == "prosecuted_per_arrest":
+            if (t["ratio"] > 1).all():
+                assert chart.title.startswith("Every crime shown")
+            else:
+                assert t.loc[t["ratio"].idxmax(), "crime_label"] in chart.title
+        elif name == "online_spread":
+            rated = t[t["reads_per_hour"].notna()]
+            if not rated.empty:
+                top = rated.loc[rated["reads_per_hour"].astype(float).idxmax()]
+                assert (
+                    top["case_label"] in chart.title and top["reads_per_hour_text"] in chart.title
+                )
+        elif name == "spans":
+            assert f"{len(t)} figure" in chart.title
+            assert f"{t['source_id'].nunique()} release" in chart.title
+        assert "second most" not in chart.title
+
+
+def test_measures_are_labelled_at_the_bars_not_in_a_legend(worlds):
+    for world, name, chart in each(worlds):
+        legends = [ax.get_legend() for ax in chart.figure.axes if ax.get_legend()]
+        for legend in legends:
+            assert {t.get_text() for t in legend.get_texts()} <= {
+                charts.BOUND_KEY,
+                charts.STATED_KEY,
+            }
+        assert not chart.figure.legends
+        if name in ("arrests_vs_prosecutions", "crime_in_context", "shares"):
+            named = " ".join(t.get_text() for ax in chart.figure.axes for t in ax.texts)
+            for label in set(chart.table["measure_label"]):
+                assert label.lower() in named, (world, name, label)
+
+
+def _svg_width_pt(svg: bytes) -> float:
+    return float(re.search(rb'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+
+
+def test_chart_text_is_large_enough_on_a_phone_and_on_paper(worlds, report_figure):
+    smallest_px, smallest_pt = [], []
+    for world, name, chart in each(worlds):
+        sizes = [
+            t.get_fontsize()
+            for t in chart.figure.findobj(Text)
+            if t.get_text().strip() and t.get_visible()
+        ]
+        assert min(sizes) >= style.MIN_FONT_SIZE, (world, name, min(sizes))
+        width = _svg_width_pt(notebook.image(chart))
+        smallest_px.append(min(sizes) * 4 / 3 * PHONE_COLUMN_PX / (width * 4 / 3))
+        smallest_pt.append(min(sizes) * PRINT_CHART_PT / width)  # print CSS: width 80 %
+        assert smallest_px[-1] >= 9, (world, name, width)
+        assert smallest_pt[-1] >= 8, (world, name, width)
+    report_figure(
+        f"chart text: smallest {min(smallest_px):.1f} px at 390 px, "
+        f"{min(smallest_pt):.1f} pt in the A4 PDF"
+    )
+
+
+def test_image_descriptions_and_chart_text_hold_no_chinese(worlds):
+    for world, name, chart in each(worlds):
+        assert not HAN.search(chart.alt_text), (world, name, chart.alt_text)
+        assert not HAN.search(source_line(chart)), (world, name)
+    assert charts.english("People's Daily (人民日报)") == "People's Daily"
+    assert charts.english("The Paper（澎湃新闻）, 2023") == "The Paper, 2023"
+    assert charts.english("A conference, 人民日报 (People's Daily), 2022") == (
+        "A conference, People's Daily, 2022"
+    )
+    assert charts.english("新华社") == ""
+
+
+def test_the_font_the_charts_name_is_one_the_set_up_installs(worlds):
+    from report_lib.build import system
+
+    assert style.LATIN_FONT == system.LATIN_FAMILY
+    for _, _, chart in each(worlds)[:3]:
+        families = set(re.findall(rb"font-family: '([^']+)'", notebook.image(chart)))
+        assert families == {style.LATIN_FONT.encode()}, families
