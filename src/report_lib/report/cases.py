@@ -49,11 +49,11 @@ def crime_href(crime: str) -> str:
 def quoted(quote: str, read: Reading) -> Block:
     """A quote as printed and, where the ledger corrects it, the corrected reading."""
     corrected = read(quote)
-    text = f"“{' '.join(quote.split())}” (as printed)"
-    markup = f"<q>{_e(quote)}</q> <span class='as-printed'>(as printed)</span>"
+    text = f"As printed: “{' '.join(quote.split())}”"
+    markup = f"<span class='as-printed'>As printed: <q>{_e(quote)}</q></span>"
     if corrected != quote:
         text += f"; corrected reading: “{' '.join(corrected.split())}”"
-        markup += f"; corrected reading: <q class='corrected'>{_e(corrected)}</q>"
+        markup += f"<br><span class='corrected'>Corrected reading: <q>{_e(corrected)}</q></span>"
     return Block(markup, text)
 
 
@@ -64,12 +64,12 @@ def _fact(fact: Mapping[str, str], read: Reading) -> Block:
     if fact["wording_zh"]:
         text += f" ({fact['wording_zh']})"
         markup += f" ({_e(fact['wording_zh'])})"
-    if fact["quote"]:
-        quote = quoted(fact["quote"], read)
-        text += f". In the English text: {quote.text}"
-        markup += f". In the English text: {quote.html}"
     text += f". Source: {fact['sources']}."
     markup += f". <span class='source'>Source: {_e(fact['sources'])}.</span>"
+    if fact["quote"]:
+        quote = quoted(fact["quote"], read)
+        text += f" In the English text. {quote.text}."
+        markup += f"<br><small>In the English text.</small> {quote.html}"
     return Block(markup, text)
 
 
@@ -101,7 +101,7 @@ def facts(ref: Reference, section: str, figures: pd.DataFrame, read: Reading) ->
             ]
             figure = _flagged(rows.iloc[0])
             block = Block(
-                f"{block.html} Figure: {figure.html}.", f"{block.text} Figure: {figure.text}."
+                f"{block.html}<br>Figure: {figure.html}.", f"{block.text} Figure: {figure.text}."
             )
         items.append(block)
     markup = "<ul class='event-facts'>" + "".join(f"<li>{b.html}</li>" for b in items) + "</ul>"
@@ -117,12 +117,12 @@ def _crime_line(ref: Reference, case: Mapping[str, str], note: Mapping[str, str]
         return Block(f"<strong>Crime:</strong> {link}{rest}", f"Crime: {name}")
     text = (
         f"Offence: {note['offence']}, none of the crimes counted in these reports. "
-        f"Personality right: {note['personality_right'] or 'not stated'}"
+        f"Personality right: {note['personality_right'] or 'not stated'}."
     )
     markup = (
         f"<strong>Offence:</strong> {_e(note['offence'])}, none of the crimes counted in "
         f"these reports. <strong>Personality right:</strong> "
-        f"{_e(note['personality_right'] or 'not stated')}"
+        f"{_e(note['personality_right'] or 'not stated')}."
     )
     return Block(markup, text)
 
