@@ -11,7 +11,6 @@ import io
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from report_lib.build.cli import main
@@ -322,4 +321,3 @@ def test_chinese_on_the_press_conference_page_is_marked(built):
     page = _page(built, "press-conference")
     for words in ("网络空间不是法外之地", "自诉转公诉", "苗生明"):
         assert re.search(rf'<span lang="zh-Hans">[^<]*{words}', page), words
-
