@@ -159,31 +159,33 @@ def over_time(
     return "\n".join(lines).strip()
 
 
-def reading_of(printed: str, corrected: str) -> str:
+def reading_of(printed: str, corrected: str) -> list[str]:
     """A quote as printed and, where the ledger corrects it, its corrected reading."""
-    text = f"“{fmt.md_escape(printed)}” (as printed)"
+    lines = [f"As printed: “{fmt.md_escape(printed)}”"]
     if " ".join(corrected.split()) != " ".join(printed.split()):
-        text += f"; corrected reading: “{fmt.md_escape(corrected)}”"
-    return text
+        lines.append(f"Corrected reading: “{fmt.md_escape(corrected)}”")
+    return lines
 
 
-def _chinese(rows: pd.DataFrame) -> str:
+def _chinese(rows: pd.DataFrame) -> list[str]:
     """The Chinese wording the sources give for the figures of one quote, with who gives it."""
     found = rows.dropna(subset=["wording_zh"]).drop_duplicates(["wording_zh"])
-    parts = [
-        f"{'; '.join(fmt.md_escape(w) for w in group['wording_zh'])} ({fmt.md_escape(source)})"
+    return [
+        f"Chinese wording: {'; '.join(fmt.md_escape(w) for w in group['wording_zh'])} "
+        f"({fmt.md_escape(source)})"
         for source, group in found.groupby("wording_zh_source", sort=False)
     ]
-    return f"; Chinese wording: {'; '.join(parts)}" if parts else ""
 
 
 def quotes(rows: pd.DataFrame) -> str:
     """The source's own words for a set of figures, as a Markdown list: each quote as
-    printed, its corrected reading from the ledger, and the Chinese wording where known."""
-    lines = [
-        f"- {reading_of(quote, group['quote_reading'].iloc[0])}{_chinese(group)}"
+    printed, its corrected reading from the ledger, and the Chinese wording where known,
+    each on its own line."""
+    items = [
+        reading_of(quote, group["quote_reading"].iloc[0]) + _chinese(group)
         for quote, group in rows.groupby("quote", sort=False)
     ]
+    lines = ["- " + "  \n  ".join(item) for item in items]
     return "\n".join(lines) if lines else "_The source states no figure of its own for this._"
 
 
@@ -212,7 +214,7 @@ def sentences_with(document: str, word: str, read: Callable[[str], str] = str) -
     corrected reading `read` gives (the ledger's) where it differs."""
     sentences = re.split(r"(?<=[.!?])\s+", document)
     chosen = [s for s in sentences if word.casefold() in s.casefold()]
-    return "\n\n".join(f"> {reading_of(s, read(s))}" for s in chosen)
+    return "\n\n".join("> " + "  \n> ".join(reading_of(s, read(s))) for s in chosen)
 
 
 def figure_list(figures: pd.DataFrame) -> str:
@@ -223,7 +225,7 @@ def figure_list(figures: pd.DataFrame) -> str:
             f"- **{fmt.md_escape(f.figure_id)}**: printed {fmt.md_escape(f.raw)}, read as "
             f"{fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}, "
             f"scope {fmt.md_escape(f.scope)}; "
-            f"{reading_of(f.quote, f.quote_reading)} "
+            f"{'; '.join(reading_of(f.quote, f.quote_reading))} "
             f"(characters {f.quote_start} to {f.quote_end})"
         )
         if pd.notna(f.wording_zh):
