@@ -52,7 +52,8 @@ def test_ratio_extremes_are_computed():
 
 def test_a_quote_with_a_script_tag_shows_as_text():
     quote = "<script>alert(1)</script> said 12 people"
-    markdown = narrative.quotes(pd.DataFrame({"quote": [quote]}))
+    rows = {"quote": [quote], "quote_reading": [quote], "wording_zh": [pd.NA]}
+    markdown = narrative.quotes(pd.DataFrame({**rows, "wording_zh_source": [pd.NA]}))
     cell = new_code_cell("", outputs=[new_output("display_data", data={"text/markdown": markdown})])
     html = render_html(new_notebook(cells=[cell]))
     assert "<script>alert(1)</script>" not in html

@@ -159,33 +159,49 @@ def consistency(
     return marked, results
 
 
+def _quoted(entry: Correction, documents: dict[str, str]) -> list[str]:
+    """The sources whose text holds an entry's wording, for an entry read in quotes."""
+    if "quote" not in entry.fields:
+        return []
+    return [
+        source_id
+        for source_id, text in documents.items()
+        if entry.source_id in ("*", source_id) and entry.find in text
+    ]
+
+
 def corrections_used(
     ledger_path: Path,
     ledger: list[Correction],
     figures: list[Figure],
-    source_ids: set[str],
+    documents: dict[str, str],
     errors: Collector,
 ) -> list[CheckResult]:
-    """How often each ledger entry was applied. An entry for a loaded source that no
-    figure needed is stale or mistyped, and an error."""
+    """How often each ledger entry was applied. An entry for a loaded source (a key of
+    `documents`) that no figure needed, and whose wording for quotes no text holds, is
+    stale or mistyped, and an error."""
     results = []
     for entry in ledger:
-        if entry.source_id != "*" and entry.source_id not in source_ids:
+        if entry.source_id != "*" and entry.source_id not in documents:
             continue
         uses = [f.figure_id for f in figures if entry.id in f.corrections.split(";")]
-        if not uses and entry.source_id != "*":
+        texts = _quoted(entry, documents)
+        if not uses and not texts and entry.source_id != "*":
             errors.add(
                 DataError(
                     ledger_path, f"{entry.id} applies to no figure", row=entry.row, field="find"
                 )
             )
             continue
+        result = f"applied to {len(uses)} figures"
+        if texts:
+            result += f"; read in quotes of {len(texts)} sources"
         results.append(
             CheckResult(
                 check="correction",
                 source_id=entry.source_id,
                 subject=f"{entry.id}: '{entry.find}' → '{entry.replace}'",
-                result=f"applied to {len(uses)} figures",
+                result=result,
                 detail=entry.reason,
             )
         )

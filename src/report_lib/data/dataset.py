@@ -14,6 +14,7 @@ from report_lib import atomic, paths
 from report_lib.data.checks import CheckResult, consistency, corrections_used, coverage
 from report_lib.data.corrections import Correction, load_corrections
 from report_lib.data.figures import Figure, build_figure, check_scope
+from report_lib.data.notes import check_quotes
 from report_lib.data.reference import Reference, load_reference
 from report_lib.data.sources import Row, Source, load_sources
 from report_lib.errors import Collector, DataError
@@ -46,6 +47,9 @@ FIGURE_DTYPES = {
     "corroborated_by": "string",
     "corroboration_note": "string",
     "corrections": "string",
+    "quote_reading": "string",
+    "wording_zh": "string",
+    "wording_zh_source": "string",
     "repeats": "string",
 }
 DATE_COLUMNS = ("period_start", "period_end", "stated_start", "stated_end")
@@ -149,7 +153,11 @@ def build(paths: Paths) -> Dataset:
         own, agreed = consistency(own, rows, errors)
         checks += coverage(source, own, errors, failed) + agreed
         figures += own
-    checks += corrections_used(paths.corrections, ledger, figures, clean, errors)
+    documents = {s.id: s.document for s in sources if s.id in clean}
+    checks += corrections_used(paths.corrections, ledger, figures, documents, errors)
+    if paths.raw.is_dir():  # a source that failed to load has its own error
+        failed = {p.name for p in paths.raw.iterdir()} - {s.id for s in sources}
+        check_quotes(ref.notes, {s.id: s for s in sources}, failed, errors)
     errors.check()
     return Dataset(
         figures=typed(

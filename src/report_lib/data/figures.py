@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from report_lib.data.corrections import Correction, correct
+from report_lib.data.corrections import Correction, correct, reading
 from report_lib.data.numbers import NumberFormatError, parse_quantity
 from report_lib.data.reference import Reference, Table, normalise_name
 from report_lib.data.sources import Row, Source
@@ -43,6 +43,9 @@ class Figure:
     corroborated_by: str
     corroboration_note: str
     corrections: str
+    quote_reading: str  # the quote with the ledger's corrected reading (`quote` entries)
+    wording_zh: str  # the Chinese wording of the figure where a source gives it
+    wording_zh_source: str  # the reports that give that wording
     repeats: str | None = None
 
     @property
@@ -221,6 +224,37 @@ def _periods(
     }
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_ZH_NUMBER = re.compile(r"(?:\d[\d,]*(?:\.\d+)?|[零一二两三四五六七八九十百千]+)[万亿]?[余多]?")
+
+
+def _wording_zh(row: Row, value: int, qualifier: str) -> tuple[str, str]:
+    """The figure's Chinese wording and who gives it: Chinese text that states the same
+    number (13万余 for 'more than 130,000'), with the reports it comes from."""
+    wording = row.fields.get("wording_zh", "")
+    source = row.fields.get("wording_zh_source", "")
+    if not wording:
+        if source:
+            raise row.error("wording_zh_source", "a source for a Chinese wording not given")
+        return "", ""
+    if not _HAN.search(wording):
+        raise row.error("wording_zh", f"'{wording[:40]}' holds no Chinese character")
+    if not source:
+        raise row.error("wording_zh_source", "the Chinese wording needs the reports giving it")
+    stated = []
+    for match in _ZH_NUMBER.finditer(wording):
+        try:
+            quantity = parse_quantity(match.group())
+        except NumberFormatError:
+            continue
+        stated.append((quantity.value, str(quantity.qualifier)))
+    if (value, qualifier) not in stated:
+        raise row.error(
+            "wording_zh", f"'{wording[:40]}' does not state {value:,} ({qualifier}) as raw does"
+        )
+    return wording, source
+
+
 def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correction]) -> Figure:
     """Parse, normalise and locate one transcribed row; any defect is a DataError."""
     f = row.fields
@@ -244,6 +278,7 @@ def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correcti
         raise row.error("crime", f"'{crime}' differs from the crime of case {case}")
     crime = crime or case_crime or None
     raw_start = quote_start + raw_offset
+    wording_zh, wording_zh_source = _wording_zh(row, value, qualifier)
     return Figure(
         source_id=source.id,
         figure_id=f["figure_id"],
@@ -266,4 +301,7 @@ def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correcti
         corroborated_by=f["corroborated_by"],
         corroboration_note=f["corroboration_note"],
         corrections=";".join(measure_fixes + case_fixes + crime_fixes),
+        quote_reading=reading(ledger, source.id, f["quote"]),
+        wording_zh=wording_zh,
+        wording_zh_source=wording_zh_source,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_lib.data.csvfile import read_rows
+from report_lib.data.notes import Notes, load_notes
 from report_lib.data.yamlfile import real_date
 from report_lib.errors import Collector, DataError
 
@@ -68,6 +69,7 @@ class Reference:
     measures: Table
     units: Table
     scopes: Table
+    notes: Notes  # the event and its guiding cases in words (data/notes.py)
 
     def unit_words(self, unit: str) -> set[str]:
         return {normalise_name(word) for word in self.units.rows[unit]["words"].split(";")}
@@ -149,6 +151,7 @@ def load_reference(folder: Path, errors: Collector | None = None) -> Reference:
                     field="unit",
                 )
             )
+    notes = load_notes(folder, cases, errors)
     if own:
         errors.check()
-    return Reference(crimes, cases, measures, units, scopes)
+    return Reference(crimes, cases, measures, units, scopes, notes)

@@ -34,7 +34,8 @@ FIGURE_COLUMNS = (
     "corroborated_by",
     "corroboration_note",
 )
-OPTIONAL_FIGURE_COLUMNS = ("scope",)  # empty or absent: the origin's scope
+# Empty or absent: the origin's scope; no Chinese wording of the figure.
+OPTIONAL_FIGURE_COLUMNS = ("scope", "wording_zh", "wording_zh_source")
 EXCLUDED_COLUMNS = ("text", "start", "reason")
 
 

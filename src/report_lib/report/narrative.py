@@ -4,7 +4,7 @@ through `fmt`; comparative words are computed by `fmt` from the values."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -159,9 +159,33 @@ def over_time(
     return "\n".join(lines).strip()
 
 
+def reading_of(printed: str, corrected: str) -> list[str]:
+    """A quote as printed and, where the ledger corrects it, its corrected reading."""
+    lines = [f"As printed: “{fmt.md_escape(printed)}”"]
+    if " ".join(corrected.split()) != " ".join(printed.split()):
+        lines.append(f"Corrected reading: “{fmt.md_escape(corrected)}”")
+    return lines
+
+
+def _chinese(rows: pd.DataFrame) -> list[str]:
+    """The Chinese wording the sources give for the figures of one quote, with who gives it."""
+    found = rows.dropna(subset=["wording_zh"]).drop_duplicates(["wording_zh"])
+    return [
+        f"Chinese wording: {'; '.join(fmt.md_escape(w) for w in group['wording_zh'])} "
+        f"({fmt.md_escape(source)})"
+        for source, group in found.groupby("wording_zh_source", sort=False)
+    ]
+
+
 def quotes(rows: pd.DataFrame) -> str:
-    """The source's own words for a set of figures, as a Markdown list."""
-    lines = [f"- “{fmt.md_escape(q)}”" for q in dict.fromkeys(rows["quote"])]
+    """The source's own words for a set of figures, as a Markdown list: each quote as
+    printed, its corrected reading from the ledger, and the Chinese wording where known,
+    each on its own line."""
+    items = [
+        reading_of(quote, group["quote_reading"].iloc[0]) + _chinese(group)
+        for quote, group in rows.groupby("quote", sort=False)
+    ]
+    lines = ["- " + "  \n  ".join(item) for item in items]
     return "\n".join(lines) if lines else "_The source states no figure of its own for this._"
 
 
@@ -185,11 +209,12 @@ def online_spread(table: pd.DataFrame, case_labels: Mapping[str, str]) -> str:
     return "\n\n".join(parts)
 
 
-def sentences_with(document: str, word: str) -> str:
-    """The source's sentences on a theme, quoted verbatim as a block."""
+def sentences_with(document: str, word: str, read: Callable[[str], str] = str) -> str:
+    """The source's sentences on a theme, each quoted verbatim as printed, with the
+    corrected reading `read` gives (the ledger's) where it differs."""
     sentences = re.split(r"(?<=[.!?])\s+", document)
     chosen = [s for s in sentences if word.casefold() in s.casefold()]
-    return "\n".join(f"> {fmt.md_escape(s)}" for s in chosen)
+    return "\n\n".join("> " + "  \n> ".join(reading_of(s, read(s))) for s in chosen)
 
 
 def figure_list(figures: pd.DataFrame) -> str:
@@ -200,9 +225,14 @@ def figure_list(figures: pd.DataFrame) -> str:
             f"- **{fmt.md_escape(f.figure_id)}**: printed {fmt.md_escape(f.raw)}, read as "
             f"{fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}, "
             f"scope {fmt.md_escape(f.scope)}; "
-            f"“{fmt.md_escape(f.quote)}” "
+            f"{'; '.join(reading_of(f.quote, f.quote_reading))} "
             f"(characters {f.quote_start} to {f.quote_end})"
         )
+        if pd.notna(f.wording_zh):
+            line += (
+                f"; Chinese wording {fmt.md_escape(f.wording_zh)} "
+                f"({fmt.md_escape(f.wording_zh_source)})"
+            )
         if pd.notna(f.period_start):
             line += f"; period {fmt.period(f.period_start, f.period_end)}"
         if pd.notna(f.derived_note):

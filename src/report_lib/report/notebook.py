@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from report_lib import atomic
+from report_lib.data.corrections import load_corrections, reading
 from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import Reference, load_reference
-from report_lib.report import charts, fmt, narrative, style
+from report_lib.report import cases, charts, fmt, narrative, style
 from report_lib.report.charts import Chart
 
 
@@ -150,11 +152,29 @@ def figure_table(
     )
 
 
-def cases_for(context: Context, crime: str) -> pd.DataFrame:
-    """The reference's cases of one crime, as a reader-facing table."""
-    rows = [row for row in context.reference.cases.rows.values() if row["crime"] == crime]
-    columns = {"name_en": "Case", "name_zh": "Chinese title", "kind": "Kind"}
-    return pd.DataFrame(rows, columns=list(columns)).rename(columns=columns)
+def guiding_case_figures(context: Context, source: str) -> pd.DataFrame:
+    """A release's figures of guiding cases, in the order of its text."""
+    cases = context.reference.cases.rows
+    guiding = [code for code, row in cases.items() if row["kind"] == "guiding case"]
+    f = context.figures
+    return f[(f["source_id"] == source) & f["case"].isin(guiding)].sort_values("quote_start")
+
+
+def cases_of_crime(context: Context, crime: str, cases_report: str) -> None:
+    """The cases of one crime, each guiding case linked to its synopsis."""
+    html_block(cases.cases_of_crime(context.reference, crime, cases_report))
+
+
+def html_block(block: cases.Block) -> None:
+    """HTML built from escaped data, with its text for readers of the notebook and the
+    build's check that every number of the prose is a number of the data."""
+    display({"text/html": block.html, "text/plain": block.text}, raw=True)
+
+
+def reader(corrections_path: str, source_id: str) -> Callable[[str], str]:
+    """The corrected reading of a source's words, from the corrections ledger."""
+    ledger = load_corrections(Path(corrections_path))
+    return lambda text: reading(ledger, source_id, text)
 
 
 def document(context: Context, raw_dir: str, source_id: str) -> str:
