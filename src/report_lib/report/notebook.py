@@ -235,7 +235,7 @@ def check_line(frame: pd.DataFrame) -> str:
     return (
         f"{fmt.number(len(frame))} checks were run, and all passed: "
         f"{fmt.number(len(coverage))} on the numbers in the texts of "
-        f"{fmt.number(frame['release'].nunique())} releases, each a figure of the dataset "
+        f"{fmt.number(coverage['release'].nunique())} releases, each a figure of the dataset "
         f"({fmt.number(found)}) or set aside with a stated reason "
         f"({fmt.number(len(coverage) - found)}){kinds}. Every check, with its result, is in "
         "the checks table (CSV) linked with this report."

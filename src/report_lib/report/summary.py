@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from report_lib.report import fmt
+from report_lib.report import charts, fmt
 
 ARRESTS, PROSECUTED = "arrests_approved", "persons_prosecuted"
 ALL_SCOPE = "all"
 MAX_FINDINGS = 5
-DAYS_PER_YEAR = 365.25
 # The words FACTS.md requires wherever a crime with a shortened period is compared.
 INFERENCE = "This is an inference from the law, not a statement of the source."
 
@@ -131,14 +130,9 @@ def _days(start: pd.Timestamp, end: pd.Timestamp) -> int:
     return (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
 
 
-def per_year(value: float, start: pd.Timestamp, end: pd.Timestamp) -> float:
-    """A count spread evenly over its effective period (both ends counted), per year."""
-    return float(value) / (_days(start, end) / DAYS_PER_YEAR)
-
-
 def rate_shown(rate: float, qualifier: str) -> tuple[float, int]:
-    """A rate per year as printed: whole from 10 up; a lower bound's rate rounded down,
-    never up, so that it stays true."""
+    """A rate per year (charts.per_year, as the span charts compute it) as printed: whole
+    from 10 up; a lower bound's rate rounded down, never up, so that it stays true."""
     decimals = 0 if rate >= 10 else fmt.DECIMALS["ratio"]
     if qualifier == fmt.MORE_THAN:
         scale = 10**decimals
@@ -347,7 +341,7 @@ def rates(figures: pd.DataFrame, crime: str, measure: str, labels: Labels) -> Fi
     numbers, parts = {}, []
     for row in rows.itertuples():
         rate, decimals = rate_shown(
-            per_year(row.value, row.period_start, row.period_end), row.qualifier
+            charts.per_year(row.value, row.period_start, row.period_end), row.qualifier
         )
         numbers[f"{row.figure_id} per year"] = rate
         numbers[row.figure_id] = float(row.value)
@@ -359,8 +353,8 @@ def rates(figures: pd.DataFrame, crime: str, measure: str, labels: Labels) -> Fi
     text = f"{labels.crime(crime)}, {label} per year, release by release: {'; '.join(parts)}."
     first, last = rows.iloc[0], rows.iloc[-1]
     if first["qualifier"] == last["qualifier"] == fmt.EXACT and first["value"] > 0:
-        a = per_year(last["value"], last["period_start"], last["period_end"])
-        b = per_year(first["value"], first["period_start"], first["period_end"])
+        a = charts.per_year(last["value"], last["period_start"], last["period_end"])
+        b = charts.per_year(first["value"], first["period_start"], first["period_end"])
         if a > 0:
             numbers["latest_to_earliest"] = a / b
             text += (
