@@ -279,3 +279,17 @@ def test_the_latest_figures_are_the_latest_of_each_crime_and_measure(real):
     for (crime, measure), rows in counts.groupby(["crime", "measure"]):
         row = latest[(latest["crime"] == crime) & (latest["measure"] == measure)].iloc[0]
         assert row["period_end"] == rows["period_end"].max()
+
+
+def test_the_check_line_counts_the_checks_table():
+    frame = pd.DataFrame(
+        {
+            "check": ["coverage"] * 5 + ["correction", "correction", "consistency"],
+            "release": ["A", "A", "B", "B", "B", "*", "A", "A"],
+            "result": ["figure", "excluded", "figure", "figure", "excluded", "x", "x", "x"],
+        }
+    )
+    line = summary.checks(frame)
+    assert line.text.startswith("8 checks were run, and all passed: 5 on the numbers")
+    assert "texts of 2 releases" in line.text and "(3) or set aside" in line.text
+    assert "(2); 1 consistency check; 2 correction checks." in line.text

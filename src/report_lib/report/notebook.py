@@ -109,7 +109,7 @@ def summarise(context: Context, kind: str = "dataset", subject: str | None = Non
     over time) for `subject`,
     or of the dataset as a whole; the numbers it states saved as the summary table."""
     if kind == "dataset":
-        made = summary.for_dataset(context.figures, context.labels)
+        made = summary.for_dataset(context.figures, context.labels, checks(context))
     else:
         made = SUMMARIES[kind](context.figures, subject, context.labels)
     table_path = context.tables_dir / "summary.csv"
@@ -218,28 +218,8 @@ def checks(context: Context) -> pd.DataFrame:
     """Every check the data step ran, each release named by its title."""
     frame = load_table("checks.csv", context.processed_dir)
     titles = dict(context.labels.sources)
-    return frame.assign(source_id=frame["source_id"].map(lambda s: titles.get(s, s))).rename(
-        columns={"source_id": "release"}
-    )
-
-
-def check_line(frame: pd.DataFrame) -> str:
-    """One line for all the checks, counted from their table. A check that fails stops
-    the data step, so every row of a built dataset's table is one that passed."""
-    coverage = frame[frame["check"] == "coverage"]
-    found = int((coverage["result"] == "figure").sum())
-    others = frame[frame["check"] != "coverage"].groupby("check", sort=True).size()
-    kinds = "".join(
-        f"; {fmt.number(int(n))} {kind} check{'s' if n > 1 else ''}" for kind, n in others.items()
-    )
-    return (
-        f"{fmt.number(len(frame))} checks were run, and all passed: "
-        f"{fmt.number(len(coverage))} on the numbers in the texts of "
-        f"{fmt.number(coverage['release'].nunique())} releases, each a figure of the dataset "
-        f"({fmt.number(found)}) or set aside with a stated reason "
-        f"({fmt.number(len(coverage) - found)}){kinds}. Every check, with its result, is in "
-        "the checks table (CSV) linked with this report."
-    )
+    named = frame["source_id"].map(lambda s: titles.get(s, "every release" if s == "*" else s))
+    return frame.assign(source_id=named).rename(columns={"source_id": "release"})
 
 
 def check_report(context: Context) -> None:
@@ -248,7 +228,7 @@ def check_report(context: Context) -> None:
     atomic.write_text(
         context.tables_dir / "checks.csv", frame.to_csv(index=False, lineterminator="\n")
     )
-    say(fmt.md_escape(check_line(frame)))
+    say(fmt.md_escape(summary.checks(frame).text))
 
 
 def over_time(context: Context, *, crime: str | None = None, source: str | None = None) -> None:

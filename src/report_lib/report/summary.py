@@ -531,9 +531,40 @@ def for_cases(figures: pd.DataFrame, source: str, labels: Labels) -> Summary:
     return Summary(keys, _kept(found))
 
 
-def for_dataset(figures: pd.DataFrame, labels: Labels) -> Summary:
+def checks(frame: pd.DataFrame) -> Finding:
+    """All the checks in one line, counted from their table (a `release` column naming
+    each check's release). A check that fails stops the data step, so every row of a
+    built dataset's table is one that passed."""
+    coverage = frame[frame["check"] == "coverage"]
+    found = int((coverage["result"] == "figure").sum())
+    others = frame[frame["check"] != "coverage"].groupby("check", sort=True).size()
+    kinds = "".join(
+        f"; {fmt.number(int(n))} {kind} check{'s' if n > 1 else ''}" for kind, n in others.items()
+    )
+    releases = coverage["release"].nunique()
+    text = (
+        f"{fmt.number(len(frame))} checks were run, and all passed: "
+        f"{fmt.number(len(coverage))} on the numbers in the texts of {fmt.number(releases)} "
+        f"releases, each a figure of the dataset ({fmt.number(found)}) or set aside with a "
+        f"stated reason ({fmt.number(len(coverage) - found)}){kinds}. Every check, with its "
+        "result, is in the checks table (CSV) linked with this report."
+    )
+    numbers = {
+        "checks": float(len(frame)),
+        "numbers checked": float(len(coverage)),
+        "releases": float(releases),
+        "figures": float(found),
+        "set aside": float(len(coverage) - found),
+        **{f"{kind} checks": float(n) for kind, n in others.items()},
+    }
+    return Finding(text, numbers)
+
+
+def for_dataset(
+    figures: pd.DataFrame, labels: Labels, check_table: pd.DataFrame | None = None
+) -> Summary:
     """The data appendix: how many figures, from how many releases, how many confirmed
-    by another report and how many lower bounds."""
+    by another report, how many lower bounds, and the checks run on them."""
     rows = _statements(figures)
     if rows.empty:
         return Summary([], [])
@@ -547,5 +578,6 @@ def for_dataset(figures: pd.DataFrame, labels: Labels) -> Summary:
             {"figures": float(len(rows)), "releases": float(releases), "confirmed": confirmed},
         ),
         lower_bounds(rows),
+        None if check_table is None else checks(check_table),
     ]
     return Summary([], _kept(found))
