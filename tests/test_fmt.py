@@ -173,6 +173,61 @@ def test_superlative():
         fmt.superlative({"a": 1.0, "b": float("nan")})
 
 
+def test_leaders_keeps_every_tied_key_in_order():
+    assert fmt.leaders({"a": 5, "b": 7, "c": 7}) == ["b", "c"]
+    assert fmt.leaders({"a": 1}) == ["a"]
+    with pytest.raises(ValueError):
+        fmt.leaders({})
+
+
+@pytest.mark.parametrize(
+    ("n", "word"), [(1, "first"), (2, "second"), (3, "third"), (9, "ninth"), (10, "10th"),
+                    (11, "11th"), (12, "12th"), (13, "13th"), (21, "21st"), (22, "22nd"),
+                    (23, "23rd"), (101, "101st"), (111, "111th")]
+)  # fmt: skip
+def test_ordinal(n, word):
+    assert fmt.ordinal(n) == word
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=7), st.data())
+def test_rank_phrase_is_true_for_any_number_of_values_and_ties(values, data):
+    """The words follow from counting the values above and below, whatever their number."""
+    mapping = {f"k{i}": v for i, v in enumerate(values)}
+    key = data.draw(st.sampled_from(sorted(mapping)))
+    phrase = fmt.rank_phrase(mapping, key)
+    mine = mapping[key]
+    above = sum(v > mine for v in values)
+    below = sum(v < mine for v in values)
+    tied = values.count(mine) > 1
+    if len(values) == 1:
+        assert phrase == "the only"
+    elif above == below == 0:
+        assert phrase == "as many as every other"
+    else:
+        assert phrase.startswith("jointly ") == tied
+        if above == 0:
+            assert phrase.endswith("the most")
+        elif below == 0:
+            assert phrase.endswith("the fewest")
+        else:
+            assert phrase.endswith(f"the {fmt.ordinal(above + 1)} most")
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "phrase"),
+    [
+        ({"a": 3, "b": 2, "c": 1}, "b", "the second most"),
+        ({"a": 5, "b": 4, "c": 3, "d": 2, "e": 1}, "c", "the third most"),
+        ({"a": 5, "b": 4, "c": 3, "d": 2, "e": 1}, "d", "the fourth most"),
+        ({"a": 5, "b": 5, "c": 1}, "a", "jointly the most"),
+        ({"a": 5, "b": 1, "c": 1}, "c", "jointly the fewest"),
+        ({"a": 2, "b": 1}, "b", "the fewest"),
+    ],
+)
+def test_rank_phrase_examples(values, key, phrase):
+    assert fmt.rank_phrase(values, key) == phrase
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [

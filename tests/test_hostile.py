@@ -27,7 +27,7 @@ from report_lib.build.reports import load_reports
 from report_lib.errors import DataError
 from report_lib.paths import Layout, contained
 from report_lib.render.browser import launch_args
-from report_lib.report import narrative
+from report_lib.report import narrative, summary
 
 PAYLOADS = ("<img src=x onerror=alert(1)>", '"><script>alert(1)</script>', "javascript:alert(1)")
 HOSTILE = " ".join(PAYLOADS)
@@ -291,11 +291,14 @@ def _markup(html: str) -> list[str]:
     return [s for s in ("<img src=x", "<script>alert", 'href="javascript:') if s in lowered]
 
 
-def test_the_appendix_heads_each_source_with_its_id_escaped():
+def test_the_appendix_heads_each_source_with_its_title_escaped():
     figures = pd.DataFrame(
         {
             "source_id": [HOSTILE],
             "figure_id": [HOSTILE],
+            "measure_label": [HOSTILE],
+            "crime": [HOSTILE],
+            "case": [pd.NA],
             "raw": [HOSTILE],
             "value": [1],
             "qualifier": ["exact"],
@@ -311,7 +314,8 @@ def test_the_appendix_heads_each_source_with_its_id_escaped():
             "corroboration_note": [HOSTILE],
         }
     )
-    html = markdown2html_mistune(narrative.figures_by_source(figures))
+    labels = summary.Labels({HOSTILE: HOSTILE}, {HOSTILE: HOSTILE}, {HOSTILE: HOSTILE}, {})
+    html = markdown2html_mistune(narrative.figures_by_source(figures, labels))
     assert _markup(html) == [] and "<h3" in html and "&lt;img" in html
 
 

@@ -6,6 +6,7 @@ import html
 import re
 
 import pandas as pd
+import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
@@ -37,7 +38,9 @@ def _shown(markdown: str) -> str:
 def test_the_leader_and_its_share_word_follow_the_data():
     values = {"a": (10, 990), "b": (90, 10)}
     text = _shown(narrative.overview(_shares(values), _ratios(values), LABELS))
-    assert "Alpha accounts for almost all of both" in text
+    # Alpha leads the prosecutions but has a tenth of the arrests: "of both" would be false.
+    assert "Alpha accounts for almost all of the prosecutions (99.0%)" in text
+    assert "a minority of the arrests (10.0%)" in text and "of both" not in text
     flipped = {"a": (10, 400), "b": (90, 600)}
     assert "Beta accounts for most of both" in _shown(
         narrative.overview(_shares(flipped), _ratios(flipped), LABELS)
@@ -107,3 +110,53 @@ def test_a_ranking_over_unequal_periods_says_so():
     assert "unequal" not in narrative.crime_profile(
         {"code": "a"}, table.assign(period_start=pd.Timestamp("2019-01-01"))
     )
+
+
+def _overview(values: dict[str, tuple[int, int]]) -> str:
+    labels = {c: c.capitalize() for c in values}
+    return _shown(narrative.overview(_shares(values), _ratios(values), labels))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"a": (10, 20)},
+        {"a": (10, 20), "b": (10, 20)},
+        {"a": (10, 5), "b": (30, 60), "c": (7, 7)},
+        {f"c{i}": (10 + i, 30 - i) for i in range(5)},
+        {"a": (10, 50), "b": (20, 50), "c": (40, 10)},
+    ],
+)
+def test_the_overview_is_true_for_any_number_of_crimes_and_ties(values):
+    text = _overview(values)
+    ratios = [p / a for a, p in values.values()]
+    if all(r > 1 for r in ratios):
+        assert "For every crime more persons were prosecuted" in text
+    else:
+        assert "For every crime more" not in text
+    prosecuted = {c: p for c, (_, p) in values.items()}
+    top = [c for c, p in prosecuted.items() if p == max(prosecuted.values())]
+    verb = "accounts for" if len(top) == 1 else "account for"
+    assert f"{' and '.join(c.capitalize() for c in top)} {verb}" in text
+
+
+def _profile(values: dict[str, tuple[int, int]], code: str) -> str:
+    shares = _shares(values)
+    per_arrest = {c: p / a for c, (a, p) in values.items()}
+    shares["per_arrest"] = shares["crime"].map(per_arrest)
+    periods = {"period_start": pd.Timestamp("2019-01-01"), "period_end": pd.Timestamp("2022-02-21")}
+    return narrative.crime_profile({"code": code}, shares.assign(**periods))
+
+
+@pytest.mark.parametrize(
+    ("values", "code", "place"),
+    [
+        ({f"c{i}": (10, 50 - i) for i in range(5)}, "c2", "the third most prosecutions"),
+        ({f"c{i}": (10, 50 - i) for i in range(5)}, "c4", "the fewest prosecutions"),
+        ({"a": (10, 20), "b": (10, 20), "c": (10, 5)}, "a", "jointly the most prosecutions"),
+        ({"a": (10, 20), "b": (10, 30)}, "a", "the fewest prosecutions"),
+    ],
+)
+def test_a_crimes_place_is_counted_not_assumed(values, code, place):
+    """Before: any place between first and last read "second most"."""
+    assert place in _profile(values, code)

@@ -208,11 +208,6 @@ def test_the_shell_shows_no_internal_name(built, laid_out):
     assert {page: names for page, names in shown.items() if names} == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="notebook content (appendix, narrative) still shows figure ids, source ids, "
-    "field names and FACTS.md paths: fixed by the content rewrite, then drop this mark",
-)
 def test_the_content_shows_no_internal_name(built, laid_out):
     ids = _source_ids(built)
     shown = {page: internal_names(m["text"]["content"], ids) for page, m in laid_out.items()}

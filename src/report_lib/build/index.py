@@ -11,9 +11,13 @@ import jinja2
 from markupsafe import Markup
 
 from report_lib import atomic, ids
+from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
+from report_lib.data.reference import load_reference
+from report_lib.errors import DataError
 from report_lib.paths import BUILD_TEMPLATES, Layout
 from report_lib.render import i18n, links
 from report_lib.render.chinese import mark_chinese
+from report_lib.report import summary
 
 CHANGE_LABELS = {
     "new": "new",
@@ -69,6 +73,20 @@ def _groups(reports: list[dict[str, Any]], _) -> list[tuple[str, list[dict[str, 
     return list(groups.items())
 
 
+def site_summary(layout: Layout) -> summary.Summary | None:
+    """Key figures and findings of the whole dataset, read from data/processed (the build
+    never re-runs a notebook for the index); None before the data step has run."""
+    if not (layout.processed / SOURCES_CSV).is_file():
+        return None
+    try:
+        figures = load_figures(layout.processed)
+        sources = load_table(SOURCES_CSV, layout.processed)
+        labels = summary.Labels.of(load_reference(layout.reference), sources)
+    except DataError:
+        return None
+    return summary.for_site(figures, labels)
+
+
 def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
     """The index page's HTML for `manifest`, its shell in `lang`."""
     _ = i18n.translator(lang)
@@ -83,6 +101,7 @@ def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFA
         build_date=str(manifest.get("build_date") or ""),
         groups=_groups([r for r in reports if r], _),
         figures=links.FIGURES_CSV,
+        summary=site_summary(layout),
     )
     return mark_chinese(html)
 

@@ -60,6 +60,12 @@ MESSAGES: tuple[str, ...] = (
     "layout changed",
     "unchanged",
     "not rebuilt: the update failed",
+    # the index's summary
+    "Summary",
+    "Key figures",
+    "The most recent count of each crime and measure, with its period, scope and release.",
+    "Findings",
+    "Computed from the figures; a comparison over unequal periods says so.",
     # the PDF's footer
     "page {page} of {total}",
 )

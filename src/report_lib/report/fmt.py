@@ -154,13 +154,57 @@ def superlative(values: Mapping[str, float]) -> str:
     """Key of the largest value; a tie raises, because "the largest" would then be false."""
     if not values:
         raise ValueError("superlative of nothing")
+    top = leaders(values)
+    if len(top) > 1:
+        raise ValueError(f"tie for the largest value between {top!r}")
+    return top[0]
+
+
+def leaders(values: Mapping[str, float]) -> list[str]:
+    """Keys of the largest value, in the mapping's order: one, or several on a tie."""
+    if not values:
+        raise ValueError("leaders of nothing")
     if any(pd.isna(v) for v in values.values()):
         raise ValueError(f"missing value in {dict(values)!r}")
     top = max(values.values())
-    leaders = [key for key, value in values.items() if value == top]
-    if len(leaders) > 1:
-        raise ValueError(f"tie for the largest value between {leaders!r}")
-    return leaders[0]
+    return [key for key, value in values.items() if value == top]
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def ordinal(n: int) -> str:
+    """'second' for 2; '12th' past the ninth (ordinals only ever rank a few crimes)."""
+    if n < 1:
+        raise ValueError(f"an ordinal starts at 1, got {n!r}")
+    if n <= len(_ORDINALS):
+        return _ORDINALS[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_phrase(values: Mapping[str, float], key: str) -> str:
+    """Where `key` stands among `values`, largest first, as words that are true for any
+    number of entries and ties: 'the only', 'the most', 'jointly the most', 'the third
+    most', 'the fewest', 'jointly the fewest', 'as many as every other' (all equal)."""
+    if key not in values:
+        raise KeyError(key)
+    if any(pd.isna(v) for v in values.values()):
+        raise ValueError(f"missing value in {dict(values)!r}")
+    if len(values) == 1:
+        return "the only"
+    mine = values[key]
+    above = sum(1 for v in values.values() if v > mine)
+    below = sum(1 for v in values.values() if v < mine)
+    tied = len(values) - above - below > 1
+    if above == 0 and below == 0:
+        return "as many as every other"
+    joint = "jointly " if tied else ""
+    if above == 0:
+        return f"{joint}the most"
+    if below == 0:
+        return f"{joint}the fewest"
+    return f"{joint}the {ordinal(above + 1)} most"
 
 
 def _month(day: pd.Timestamp) -> str:

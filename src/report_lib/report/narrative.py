@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from report_lib.report import fmt
+from report_lib.report.summary import Labels
 
 ARRESTS, PROSECUTED = "arrests_approved", "persons_prosecuted"
 
@@ -22,31 +23,83 @@ def _escaped(labels: Mapping[str, str]) -> dict[str, str]:
     return {code: fmt.md_escape(label) for code, label in labels.items()}
 
 
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _direction(ratio: pd.Series) -> str:
+    """Whether more or fewer persons were prosecuted than arrests approved: for every
+    crime, or it differs; from the values, never assumed."""
+    if (ratio > 1).all():
+        return "more persons were prosecuted than arrests approved"
+    if (ratio < 1).all():
+        return "fewer persons were prosecuted than arrests approved"
+    if (ratio == 1).all():
+        return "as many persons were prosecuted as arrests approved"
+    return ""
+
+
+def _ratio_range(ratio: pd.Series, shown: Mapping[str, str]) -> str:
+    """Persons prosecuted per arrest approved, as a range over the crimes (ties named)."""
+    lowest = [c for c in ratio.index if ratio[c] == ratio.min()]
+    highest = [c for c in ratio.index if ratio[c] == ratio.max()]
+    low_names = _joined([shown[c].lower() for c in lowest])
+    if ratio.min() == ratio.max():
+        return f"{fmt.ratio(ratio.max())} as many for {low_names}"
+    high_names = _joined([shown[c].lower() for c in highest])
+    return (
+        f"from {fmt.ratio(ratio.min())} as many for {low_names} to "
+        f"{fmt.ratio(ratio.max())} as many for {high_names}"
+    )
+
+
 def overview(shares: pd.DataFrame, ratios: pd.DataFrame, labels: Mapping[str, str]) -> str:
-    """The headline comparison of the crimes."""
+    """The headline comparison of the crimes, in words true for any number of crimes
+    and for ties."""
     arrests, prosecuted = _by_measure(shares, ARRESTS), _by_measure(shares, PROSECUTED)
-    leader = fmt.superlative(prosecuted["value"].to_dict())
+    leaders = fmt.leaders(prosecuted["value"].to_dict())
     ratio = ratios.set_index("crime")["ratio"]
-    highest, lowest = fmt.superlative(ratio.to_dict()), fmt.superlative((-ratio).to_dict())
     shown = _escaped(labels)
     counts = "\n".join(
         f"- {shown[crime]}: {fmt.number(arrests.loc[crime, 'value'])} arrests approved, "
         f"{fmt.number(prosecuted.loc[crime, 'value'])} persons prosecuted"
         for crime in arrests.index
     )
-    return (
+    lead = leaders[0]
+    if len(leaders) > 1:
+        names = _joined([shown[c] for c in leaders])
+        leading = (
+            f"{names} account for {fmt.percent(prosecuted.loc[lead, 'share'])} each of the "
+            "prosecutions."
+        )
+    else:
+        p_share, a_share = prosecuted.loc[lead, "share"], arrests.loc[lead, "share"]
+        p_word, a_word = fmt.share_phrase(p_share), fmt.share_phrase(a_share)
+        if p_word == a_word:
+            leading = (
+                f"{shown[lead]} accounts for {p_word} of both: {fmt.percent(a_share)} of the "
+                f"arrests and {fmt.percent(p_share)} of the prosecutions."
+            )
+        else:
+            leading = (
+                f"{shown[lead]} accounts for {p_word} of the prosecutions "
+                f"({fmt.percent(p_share)}) and {a_word} of the arrests ({fmt.percent(a_share)})."
+            )
+    text = (
         f"{counts}\n\n"
         f"Across the crimes reported, procurators approved **{fmt.number(arrests['total'].iloc[0])}"
         f"** arrests and prosecuted **{fmt.number(prosecuted['total'].iloc[0])}** persons. "
-        f"{shown[leader]} accounts for {fmt.share_phrase(prosecuted.loc[leader, 'share'])} "
-        f"of both: {fmt.percent(arrests.loc[leader, 'share'])} of the arrests and "
-        f"{fmt.percent(prosecuted.loc[leader, 'share'])} of the prosecutions.\n\n"
-        f"For every crime more persons were prosecuted than arrests approved, from "
-        f"{fmt.ratio(ratio[lowest])} as many for {shown[lowest].lower()} to "
-        f"{fmt.ratio(ratio[highest])} as many for {shown[highest].lower()}. These counts are "
-        "not the same cohort: a person prosecuted need not have been arrested (many are "
-        "released on bail pending trial), and cases run across years, so the ratio is a "
-        "comparison of workloads, not a rate."
+        f"{leading}\n\n"
+    )
+    direction = _direction(ratio)
+    if direction:
+        text += f"For every crime {direction}: {_ratio_range(ratio, shown)}. "
+    else:
+        text += f"Persons prosecuted per arrest approved run {_ratio_range(ratio, shown)}. "
+    return text + (
+        "These counts are not the same cohort: a person prosecuted need not have been "
+        "arrested (many are released on bail pending trial), and cases run across years, so "
+        "the ratio is a comparison of workloads, not a rate."
     )
 
 
@@ -117,13 +170,12 @@ def crime_profile(crime: Mapping[str, str], in_context: pd.DataFrame) -> str:
     code = crime["code"]
     arrests = _by_measure(in_context, ARRESTS)
     prosecuted = _by_measure(in_context, PROSECUTED)
-    rank = int(prosecuted["value"].rank(ascending=False, method="min")[code])
-    place = "most" if rank == 1 else "fewest" if rank == len(prosecuted) else "second most"
+    place = fmt.rank_phrase(prosecuted["value"].to_dict(), code)
     text = (
         f"{fmt.number(arrests.loc[code, 'value'])} arrests approved "
         f"({fmt.percent(arrests.loc[code, 'share'])} of all arrests approved for the crimes "
         f"reported) and {fmt.number(prosecuted.loc[code, 'value'])} persons prosecuted "
-        f"({fmt.percent(prosecuted.loc[code, 'share'])} of all persons prosecuted): the {place} "
+        f"({fmt.percent(prosecuted.loc[code, 'share'])} of all persons prosecuted): {place} "
         f"prosecutions of the crimes reported, with {fmt.ratio(prosecuted.loc[code, 'per_arrest'])}"
         " as many persons prosecuted as arrests approved."
     )
@@ -217,15 +269,27 @@ def sentences_with(document: str, word: str, read: Callable[[str], str] = str) -
     return "\n\n".join("> " + "  \n> ".join(reading_of(s, read(s))) for s in chosen)
 
 
-def figure_list(figures: pd.DataFrame) -> str:
-    """The appendix's record of each figure: as printed, as read, where, and how sure."""
+def _figure_subject(row, labels: Labels) -> str:
+    """What a figure counts, as a reader names it: measure, then crime or case."""
+    subject = f"{row.measure_label.capitalize()}"
+    if pd.notna(row.case):
+        return f"{subject}, {labels.cases.get(row.case, 'a case')}"
+    if pd.notna(row.crime):
+        return f"{subject}, {labels.crime(row.crime).lower()}"
+    return subject
+
+
+def figure_list(figures: pd.DataFrame, labels: Labels) -> str:
+    """The appendix's record of each figure: what it counts, as printed, as read, where,
+    and how sure; named by measure and crime, never by an internal id."""
+    at = {row.figure_id: (row.quote_start, row.quote_end) for row in figures.itertuples()}
     lines = []
     for f in figures.sort_values("quote_start", kind="stable").itertuples():
+        scope = labels.scopes.get(f.scope, "scope not named")
         line = (
-            f"- **{fmt.md_escape(f.figure_id)}**: printed {fmt.md_escape(f.raw)}, read as "
-            f"{fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}, "
-            f"scope {fmt.md_escape(f.scope)}; "
-            f"{'; '.join(reading_of(f.quote, f.quote_reading))} "
+            f"- **{fmt.md_escape(_figure_subject(f, labels))}**: printed {fmt.md_escape(f.raw)}, "
+            f"read as {fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}, "
+            f"{fmt.md_escape(scope)}; {'; '.join(reading_of(f.quote, f.quote_reading))} "
             f"(characters {f.quote_start} to {f.quote_end})"
         )
         if pd.notna(f.wording_zh):
@@ -238,15 +302,17 @@ def figure_list(figures: pd.DataFrame) -> str:
         if pd.notna(f.derived_note):
             line += f" ({fmt.md_escape(f.derived_note)})"
         if pd.notna(f.repeats):
-            line += f"; repeats {fmt.md_escape(f.repeats)}"
+            start, end = at.get(f.repeats, ("?", "?"))
+            line += f"; the same figure as stated at characters {start} to {end}"
         lines.append(f"{line}. {fmt.md_escape(f.corroboration_note or '')}".rstrip())
     return "\n".join(lines)
 
 
-def figures_by_source(figures: pd.DataFrame) -> str:
-    """The appendix's figures, one section per source headed by its id (escaped like
-    any text from the data: the id comes from a folder name)."""
+def figures_by_source(figures: pd.DataFrame, labels: Labels) -> str:
+    """The appendix's figures, one section per source headed by its title, publisher and
+    date (escaped like any text from the data)."""
     return "\n\n".join(
-        f"### {fmt.md_escape(source_id)}\n\n{figure_list(rows)}"
+        f"### {fmt.md_escape(labels.sources.get(source_id, 'Source not named'))}\n\n"
+        f"{figure_list(rows, labels)}"
         for source_id, rows in figures.groupby("source_id", sort=True)
     )

@@ -17,7 +17,7 @@ from report_lib import atomic
 from report_lib.data.corrections import load_corrections, reading
 from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import Reference, load_reference
-from report_lib.report import cases, charts, fmt, narrative, style
+from report_lib.report import cases, charts, fmt, narrative, style, summary
 from report_lib.report.charts import Chart
 
 
@@ -32,16 +32,16 @@ class Context:
     tables_dir: Path
 
     @property
+    def labels(self) -> summary.Labels:
+        return summary.Labels.of(self.reference, self.sources)
+
+    @property
     def crime_labels(self) -> dict[str, str]:
-        return {code: row["label"] for code, row in self.reference.crimes.rows.items()}
+        return dict(self.labels.crimes)
 
     @property
     def case_labels(self) -> dict[str, str]:
-        cases = self.reference.cases.rows
-        return {
-            code: f"Case {row['number']}" if row["number"] else row["label"]
-            for code, row in cases.items()
-        }
+        return dict(self.labels.cases)
 
     @property
     def source_labels(self) -> dict[str, str]:
@@ -52,7 +52,7 @@ class Context:
 
     @property
     def scope_labels(self) -> dict[str, str]:
-        return {code: row["label"] for code, row in self.reference.scopes.rows.items()}
+        return dict(self.labels.scopes)
 
     @property
     def measure_labels(self) -> dict[str, str]:
@@ -99,6 +99,29 @@ def show(chart: Chart, name: str, context: Context) -> None:
     display({"text/html": figure, "text/plain": chart.alt_text}, raw=True)
 
 
+SUMMARIES = {
+    "release": summary.for_release,
+    "comparison": summary.for_comparison,
+    "cases": summary.for_cases,
+    "crime": summary.for_crime,
+    "trend": summary.for_trend,
+}
+
+
+def summarise(context: Context, kind: str = "dataset", subject: str | None = None) -> None:
+    """The report's summary, first on the page: key figures and computed findings of one
+    `kind` (a release's figures, its crimes compared, its cases, a crime, a crime
+    over time) for `subject`,
+    or of the dataset as a whole; the numbers it states saved as the summary table."""
+    if kind == "dataset":
+        made = summary.for_dataset(context.figures, context.labels, checks(context))
+    else:
+        made = SUMMARIES[kind](context.figures, subject, context.labels)
+    table_path = context.tables_dir / "summary.csv"
+    atomic.write_text(table_path, made.table().to_csv(index=False, lineterminator="\n"))
+    say(made.markdown())
+
+
 def say(markdown: str) -> None:
     """Prose whose numbers come from `report_lib.narrative`."""
     display(Markdown(markdown))
@@ -138,7 +161,7 @@ def figure_table(
 
     return pd.DataFrame(
         {
-            "Release": f["source_id"],
+            "Release": f["source_id"].map(context.labels.publishers),
             "Crime": [labels.get(c, "") if pd.notna(c) else "" for c in f["crime"]],
             "Case": [cases.get(c, "") if pd.notna(c) else "" for c in f["case"]],
             "Measure": f["measure"].map(context.measure_labels),
@@ -184,29 +207,51 @@ def document(context: Context, raw_dir: str, source_id: str) -> str:
 
 
 def appendix_sources(context: Context) -> pd.DataFrame:
-    columns = {
-        "source_id": "Source",
-        "title": "Title",
-        "publisher": "Publisher",
-        "date": "Date",
-        "scope": "Scope",
-    }
-    return context.sources[list(columns)].rename(columns=columns)
+    """The releases as a reader cites them: title, publisher, date, scope, where read."""
+    sources = context.sources
+    return pd.DataFrame(
+        {
+            "Title": sources["title"],
+            "Publisher": sources["publisher"],
+            "Date": [fmt.day(pd.Timestamp(d)) for d in sources["date"]],
+            "Scope": sources["scope"].map(context.scope_labels),
+            "Where it was read": sources["address"],
+        }
+    )
 
 
-def corrections(path: str) -> pd.DataFrame:
-    return pd.read_csv(path, dtype="string", keep_default_na=False)
+def corrections(context: Context, path: str) -> pd.DataFrame:
+    """The corrections ledger as a reader-facing table: which release, what was printed,
+    how it is read, why and on whose authority."""
+    ledger = pd.read_csv(path, dtype="string", keep_default_na=False)
+    titles = dict(context.labels.sources)
+    return pd.DataFrame(
+        {
+            "Release": [titles.get(s, "every release") for s in ledger["source_id"]],
+            "In the": ledger["field"] + " name",
+            "Printed": ledger["find"],
+            "Read as": ledger["replace"],
+            "Why": ledger["reason"],
+            "Reference": ledger["reference"],
+        }
+    )
 
 
 def checks(context: Context) -> pd.DataFrame:
-    return load_table("checks.csv", context.processed_dir)
+    """Every check the data step ran, each release named by its title."""
+    frame = load_table("checks.csv", context.processed_dir)
+    titles = dict(context.labels.sources)
+    named = frame["source_id"].map(lambda s: titles.get(s, "every release" if s == "*" else s))
+    return frame.assign(source_id=named).rename(columns={"source_id": "release"})
 
 
-def check_summary(context: Context) -> pd.DataFrame:
-    """How many numbers each check passed, by source and outcome."""
+def check_report(context: Context) -> None:
+    """The checks as a downloadable table beside the report and one computed line."""
     frame = checks(context)
-    counted = frame.groupby(["check", "source_id", "result"], sort=True).size()
-    return counted.rename("count").reset_index()
+    atomic.write_text(
+        context.tables_dir / "checks.csv", frame.to_csv(index=False, lineterminator="\n")
+    )
+    say(fmt.md_escape(summary.checks(frame).text))
 
 
 def over_time(context: Context, *, crime: str | None = None, source: str | None = None) -> None:
