@@ -368,7 +368,7 @@ def test_a_start_moved_to_the_law_is_drawn_and_said(df):
     assert len(dotted) == 2
     shares = charts.shares(moved, LABELS, SPP)
     ticks = [t.get_text() for t in shares.figure.axes[0].get_yticklabels()]
-    assert "Heroes and\nmartyrs\n(Mar 2021 – 21 Feb 2022)" in ticks
+    assert "Heroes and\nmartyrs\n(Mar 2021 – 21\nFeb 2022)" in ticks
 
 
 # --- selection rules ------------------------------------------------------------------

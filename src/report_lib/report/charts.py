@@ -355,23 +355,27 @@ def _fit_labels(fig: Figure, axes: list[Axes]) -> None:
     if not axes:
         return
     renderer = fig.canvas.get_renderer()
-    fig.draw_without_rendering()
-    for ax in axes:
-        _place_names(ax, renderer)
-    for _ in range(2):  # the layout moves a little once the limits change
+    for _ in range(3):  # names move out as bars shrink; the layout moves with the limits
         fig.draw_without_rendering()
         for ax in axes:
-            box = ax.get_window_extent(renderer)
-            right = ax.get_xlim()[1]
-            need = right
-            for text in ax.texts:
-                if not isinstance(text, Annotation) or text.xycoords != "data":
-                    continue
-                value = float(text.xy[0])
-                width = text.get_window_extent(renderer).x1 - (box.x0 + box.width * value / right)
-                if 0 < width < box.width:
-                    need = max(need, box.width * value / (box.width - width) * 1.02)
-            ax.set_xlim(0, need)
+            _place_names(ax, renderer)
+        fig.draw_without_rendering()
+        for ax in axes:
+            _widen(ax, renderer)
+
+
+def _widen(ax: Axes, renderer) -> None:
+    box = ax.get_window_extent(renderer)
+    right = ax.get_xlim()[1]
+    need = right
+    for text in ax.texts:
+        if not isinstance(text, Annotation) or text.xycoords != "data":
+            continue
+        value = float(text.xy[0])
+        width = text.get_window_extent(renderer).x1 - (box.x0 + box.width * value / right)
+        if 0 < width < box.width:
+            need = max(need, box.width * value / (box.width - width) * 1.02)
+    ax.set_xlim(0, need)
 
 
 def _place_names(ax: Axes, renderer) -> None:
@@ -385,8 +389,9 @@ def _place_names(ax: Axes, renderer) -> None:
     }
     for name in [t for t in ax.texts if t.get_gid() == NAME_GID]:
         value, y = name.xy_value
-        bar = box.width * value / right
-        if name.get_window_extent(renderer).width + 6 <= bar:
+        name.xy, name.xyann = (0, y), (3, 0)  # inside first, as drawn
+        name.set_color(name.inside_colour)
+        if name.get_window_extent(renderer).width + 6 <= box.width * value / right:
             continue
         label = values[(round(value, 9), round(y, 9))]
         after = label.get_window_extent(renderer).width / renderer.points_to_pixels(1)
@@ -507,6 +512,7 @@ def _measure_name(ax: Axes, bar: Rectangle, text: str) -> None:
         gid=NAME_GID,
     )
     name.xy_value = (float(bar.get_width()), y)
+    name.inside_colour = name.get_color()
 
 
 def _tick_labels(table: pd.DataFrame) -> list[str]:
@@ -518,7 +524,9 @@ def _tick_labels(table: pd.DataFrame) -> list[str]:
     periods = list(zip(table["period_start"], table["period_end"], strict=True))
     usual = max(sorted(set(periods)), key=periods.count)
     return [
-        name if period == usual else f"{name}\n({fmt.period(*period)})"
+        name
+        if period == usual
+        else f"{name}\n" + textwrap.fill(f"({fmt.period(*period)})", TICK_WRAP)
         for name, period in zip(names, periods, strict=True)
     ]
 
@@ -708,7 +716,7 @@ def prosecuted_per_arrest(
         title = f"{leader} has the most persons prosecuted per arrest approved"
     names = dict(zip(table["crime"], _tick_labels(table), strict=True))
     table, parts = _panels(table, "ratio")
-    fig, axes = _panel_axes(parts, len)
+    fig, axes = _panel_axes(parts, lambda part: 2 * len(part))  # room for wrapped names
     for ax, part in zip(axes, parts, strict=True):
         colours = [style.crime_colour(c) for c in part["crime"]]
         _bars(ax, range(len(part)), part, "ratio", colours, 0.6)
