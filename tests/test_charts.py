@@ -342,6 +342,17 @@ def test_spans_draw_each_figure_over_its_period_never_joined(df):
         21923 / ((pd.Timestamp("2022-02-21") - pd.Timestamp("2019-01-01")).days + 1) * 365.25
     )
     assert table.set_index("value").loc[6000, "per_year_text"].startswith("more than")
+    # a count for the leap year 2020 is that year's count, not 366/365.25 of it
+    assert table.set_index("value").loc[6000, "per_year_text"] == "more than 6,000 a year"
+
+
+def test_a_count_of_whole_calendar_years_is_divided_by_their_number():
+    day = pd.Timestamp
+    assert charts.per_year(6000, day("2020-01-01"), day("2020-12-31")) == 6000
+    assert charts.per_year(900, day("2019-01-01"), day("2021-12-31")) == 300
+    assert charts.per_year(366, day("2020-01-01"), day("2020-06-30")) == pytest.approx(
+        366 * 365.25 / 182
+    )
     footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
     for source in (SPP_LABEL, SOURCE_LABELS[CNS], SOURCE_LABELS[PAPER]):
         assert source in footer

@@ -202,6 +202,14 @@ FIGURE_ROW = {
     "quote_start": "3",
     "quote_end": "20",
     "raw": "6000余人",
+    "measure_label": "persons prosecuted",
+    "crime": "personal_information",
+    "case": "",
+    "scope": "all",
+    "corroborated": "True",
+    "quote_reading": '2020年 6000余人, "quoted"',
+    "wording_zh": "6000余人",
+    "wording_zh_source": "China News Service, 2023-03-02",
 }
 
 
@@ -225,12 +233,14 @@ def test_figures_csv_has_the_analysts_columns(tmp_path):
         list(rows[0])
         == list(COLUMNS)
         == [
-            *("source", "figure", "value", "qualifier", "unit", "period"),
-            *("quote", "quote_start", "quote_end"),
+            *("source", "figure", "measure", "crime", "case", "scope", "value", "qualifier"),
+            *("unit", "period", "corroborated", "quote", "quote_start", "quote_end"),
+            *("quote_corrected", "chinese_wording", "chinese_wording_source"),
         ]
     )
     assert rows[0]["period"] == "2020-01-01/2020-12-31" and rows[1]["period"] == "2022-02-21"
     assert rows[0]["quote"] == FIGURE_ROW["quote"] and rows[0]["quote_end"] == "20"
+    assert rows[0]["chinese_wording"] == "6000余人" and rows[0]["measure"] == "persons prosecuted"
 
 
 def test_figures_csv_from_a_dataset_without_a_column_is_a_located_error(tmp_path):

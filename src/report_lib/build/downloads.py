@@ -16,13 +16,21 @@ from report_lib.render.links import FIGURES_CSV
 COLUMNS = {
     "source": "source_id",
     "figure": "figure_id",
+    "measure": "measure_label",
+    "crime": "crime",
+    "case": "case",
+    "scope": "scope",
     "value": "value",
     "qualifier": "qualifier",
     "unit": "unit",
     "period": None,
+    "corroborated": "corroborated",
     "quote": "quote",
     "quote_start": "quote_start",
     "quote_end": "quote_end",
+    "quote_corrected": "quote_reading",  # the ledger's corrections applied
+    "chinese_wording": "wording_zh",
+    "chinese_wording_source": "wording_zh_source",
 }
 PERIOD = ("period_start", "period_end")
 

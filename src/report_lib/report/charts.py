@@ -927,10 +927,17 @@ def online_spread(
 # --- figures over time ----------------------------------------------------------------
 
 
+def _years(start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """The period's length in years: whole calendar years count as such (a 2020 count is
+    that year's, leap day or not); any other period by its days (both ends counted)."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return end.year - start.year + 1
+    return ((end - start).days + 1) / DAYS_PER_YEAR
+
+
 def per_year(value: float, start: pd.Timestamp, end: pd.Timestamp) -> float:
-    """A count spread evenly over its effective period, per year (both ends counted)."""
-    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
-    return float(value) / (days / DAYS_PER_YEAR)
+    """A count spread evenly over its effective period, per year."""
+    return float(value) / _years(pd.Timestamp(start), pd.Timestamp(end))
 
 
 def _per_year_shown(rate: float, qualifier: str) -> tuple[float, int]:
