@@ -344,6 +344,9 @@ def test_spans_draw_each_figure_over_its_period_never_joined(df):
     assert table.set_index("value").loc[6000, "per_year_text"].startswith("more than")
     # a count for the leap year 2020 is that year's count, not 366/365.25 of it
     assert table.set_index("value").loc[6000, "per_year_text"] == "more than 6,000 a year"
+    footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
+    for source in (SPP_LABEL, SOURCE_LABELS[CNS], SOURCE_LABELS[PAPER]):
+        assert source in footer
 
 
 def test_a_count_of_whole_calendar_years_is_divided_by_their_number():
@@ -353,9 +356,6 @@ def test_a_count_of_whole_calendar_years_is_divided_by_their_number():
     assert charts.per_year(366, day("2020-01-01"), day("2020-06-30")) == pytest.approx(
         366 * 365.25 / 182
     )
-    footer = " ".join(t.get_text() for t in chart.figure.texts).replace("\n", " ")
-    for source in (SPP_LABEL, SOURCE_LABELS[CNS], SOURCE_LABELS[PAPER]):
-        assert source in footer
 
 
 def test_spans_give_each_scope_and_unit_its_own_panel(df):
