@@ -126,7 +126,7 @@ def test_the_prose_check_catches_a_typed_number(built):
 
 
 def _made(layout: Layout) -> dict[Path, int]:
-    """Every file of out/ but the stamp a build with nothing to do may write."""
+    """Every file of out/ but the build's stamp (stats of this checkout's files alone)."""
     files = (p for p in layout.out.rglob("*") if p.is_file() and p.name != quick.STAMP)
     return {p: p.stat().st_mtime_ns for p in files}
 
@@ -151,13 +151,13 @@ def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
     shown = [c for c in nb.cells if c.cell_type == "markdown" and not c.metadata.get("tags")]
     shown[0].source += "\n\nEdited."
     nbformat.write(nb, notebook)
-    before = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
+    before = _made(project_copy)
     assert build(project_copy) == 0
     total = len(_reports(project_copy))
     assert f"of {total} reports, 1 to run (1 at a time) and 0 to re-render" in (
         capsys.readouterr().out
     )
-    after = {p: p.stat().st_mtime_ns for p in project_copy.out.rglob("*") if p.is_file()}
+    after = _made(project_copy)
     changed = {
         p.relative_to(project_copy.out).as_posix() for p in after if after[p] != before.get(p)
     }
@@ -286,8 +286,8 @@ def test_two_clean_builds_one_per_engine_are_identical(built, tmp_path):
         shutil.copytree(built.root / name, again.root / name)
     shutil.copy(built.root / "requirements.lock", again.root / "requirements.lock")
     assert build(again, engine="kernel") == 0
-    first = sorted(p.relative_to(built.out) for p in built.out.rglob("*") if p.is_file())
-    second = sorted(p.relative_to(again.out) for p in again.out.rglob("*") if p.is_file())
+    first = sorted(p.relative_to(built.out) for p in _made(built))
+    second = sorted(p.relative_to(again.out) for p in _made(again))
     assert first == second
     for relative in first:
         if relative.suffix == ".ipynb":

@@ -293,3 +293,16 @@ def test_the_check_line_counts_the_checks_table():
     assert line.text.startswith("8 checks were run, and all passed: 5 on the numbers")
     assert "texts of 2 releases" in line.text and "(3) or set aside" in line.text
     assert "(2); 1 consistency check; 2 correction checks." in line.text
+
+
+@pytest.mark.parametrize("world", ["real", "fixture_data"])
+def test_a_key_figure_says_uncorroborated_exactly_when_the_data_does(world, request):
+    """The dataset's flag is a numpy or nullable boolean: `is False` never matched it, and
+    the one figure the English text alone states passed for a confirmed one."""
+    figures, labels = request.getfixturevalue(world)
+    for row in figures.itertuples():
+        text = summary.key_figure(row, labels).text
+        alone = pd.notna(row.corroborated) and not bool(row.corroborated)
+        assert ("uncorroborated" in text) == alone, text
+    if world == "real":
+        assert not figures["corroborated"].astype(bool).all(), "the real data has one"

@@ -160,8 +160,8 @@ def key_figure(row, labels: Labels) -> Finding:
         f"{row.measure_label.capitalize()}, {_subject(row, labels)}: {value} {row.unit} "
         f"({_period(row)}; {scope}; {labels.publishers.get(row.source_id, 'source not named')}"
     )
-    if row.corroborated is False:
-        text += "; not corroborated by another report"
+    if pd.notna(row.corroborated) and not bool(row.corroborated):  # a numpy or nullable bool
+        text += "; uncorroborated: no other published report states it"
     return Finding(text + ")", {row.figure_id: float(row.value)})
 
 
