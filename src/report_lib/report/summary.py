@@ -21,6 +21,8 @@ ALL_SCOPE = "all"
 MAX_FINDINGS = 5
 # The words FACTS.md requires wherever a crime with a shortened period is compared.
 INFERENCE = "This is an inference from the law, not a statement of the source."
+UNEQUAL_MARK = "(over unequal periods: see the note below)"
+NOTE_LEAD = "Note on periods:"
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,20 @@ class Finding:
     """One computed statement; `numbers` are the values it states, `crimes` those it
     compares (two or more make it a comparison)."""
 
-    text: str
+    statement: str
     numbers: dict[str, float] = field(default_factory=dict)
     crimes: tuple[str, ...] = ()
+    note: str = ""  # the unequal-periods caveat it carries, said once under a summary's list
+
+    @property
+    def text(self) -> str:
+        """The statement with its caveat: what a finding says, read alone."""
+        return f"{self.statement} {self.note}".strip()
+
+    @property
+    def shown(self) -> str:
+        """The statement as a summary's bullet shows it, pointing to its note."""
+        return f"{self.statement} {UNEQUAL_MARK}" if self.note else self.statement
 
 
 @dataclass(frozen=True)
@@ -83,15 +96,21 @@ class Summary:
         ]
         return pd.DataFrame(rows, columns=["item", "number", "value"])
 
+    @property
+    def notes(self) -> list[str]:
+        """Each caveat the findings carry, once (three comparisons, one note)."""
+        return [f"{NOTE_LEAD} {n}" for n in dict.fromkeys(f.note for f in self.findings) if n]
+
     def markdown(self) -> str:
-        """Key figures, then findings, each a bullet of escaped text."""
+        """Key figures, then findings, each a bullet of escaped text, then their notes."""
         parts = []
         if self.key_figures:
-            bullets = "\n".join(f"- {fmt.md_escape(k.text)}" for k in self.key_figures)
+            bullets = "\n".join(f"- {fmt.md_escape(k.shown)}" for k in self.key_figures)
             parts.append(f"**Key figures**\n\n{bullets}")
         if self.findings:
-            bullets = "\n".join(f"- {fmt.md_escape(f.text)}" for f in self.findings)
+            bullets = "\n".join(f"- {fmt.md_escape(f.shown)}" for f in self.findings)
             parts.append(f"**Findings**\n\n{bullets}")
+        parts += [f"*{fmt.md_escape(note)}*" for note in self.notes]
         return "\n\n".join(parts) or "_This release gives no figure to summarise._"
 
 
@@ -219,7 +238,7 @@ def caveat(rows: pd.DataFrame, labels: Labels) -> str:
         else:
             text += "."
         sentences.append(text)
-    return " " + " ".join(sentences)
+    return " ".join(sentences)
 
 
 def _grouped(values: Mapping[str, float]) -> list[list[str]]:
@@ -249,7 +268,7 @@ def share(figures: pd.DataFrame, source: str, measure: str, labels: Labels) -> F
         f"{' together' if each else ''}."
     )
     numbers = {"total": total, "share": part, "crimes": float(len(values))}
-    return Finding(text + caveat(rows, labels), numbers, tuple(values))
+    return Finding(text, numbers, tuple(values), caveat(rows, labels))
 
 
 def ranking(figures: pd.DataFrame, source: str, measure: str, labels: Labels) -> Finding | None:
@@ -265,7 +284,7 @@ def ranking(figures: pd.DataFrame, source: str, measure: str, labels: Labels) ->
         parts.append(f"{names} ({count} each, tied)" if len(group) > 1 else f"{names} ({count})")
     label = rows["measure_label"].iloc[0]
     text = f"Ranked by {label}, most first: {'; '.join(parts)}."
-    return Finding(text + caveat(rows, labels), dict(values), tuple(values))
+    return Finding(text, dict(values), tuple(values), caveat(rows, labels))
 
 
 def multiple(figures: pd.DataFrame, source: str, measure: str, labels: Labels) -> Finding | None:
@@ -284,7 +303,7 @@ def multiple(figures: pd.DataFrame, source: str, measure: str, labels: Labels) -
     )
     compared = rows.loc[groups[0] + groups[-1]]
     numbers = {"most": high, "fewest": low, "multiple": high / low}
-    return Finding(text + caveat(compared, labels), numbers, tuple(compared.index))
+    return Finding(text, numbers, tuple(compared.index), caveat(compared, labels))
 
 
 def per_arrest(figures: pd.DataFrame, source: str, labels: Labels) -> Finding | None:
@@ -323,7 +342,7 @@ def per_arrest(figures: pd.DataFrame, source: str, labels: Labels) -> Finding | 
         spread = f"from {shown[bottom[0]]} per arrest ({low}) to {shown[top[0]]} ({high})"
     rows = _one_release(figures, source, PROSECUTED).loc[crimes]
     numbers = {"crimes": float(len(crimes)), "lowest": ratios[bottom[0]], "highest": ratios[top[0]]}
-    return Finding(f"{lead}: {spread}.{caveat(rows, labels)}", numbers, tuple(crimes))
+    return Finding(f"{lead}: {spread}.", numbers, tuple(crimes), caveat(rows, labels))
 
 
 # --- one crime across releases --------------------------------------------------------
@@ -489,7 +508,7 @@ def standing(figures: pd.DataFrame, source: str, crime: str, labels: Labels) -> 
         "total": sum(values.values()),
         "crimes": float(len(values)),
     }
-    return Finding(text + caveat(rows, labels), numbers, tuple(values))
+    return Finding(text, numbers, tuple(values), caveat(rows, labels))
 
 
 def for_cases(figures: pd.DataFrame, source: str, labels: Labels) -> Summary:
