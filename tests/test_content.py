@@ -138,7 +138,8 @@ def test_the_index_opens_with_the_site_summary(project):
     section = soup.select_one("main section.summary")
     assert section is not None and section is soup.select_one("main section")
     shown = [li.get_text() for li in section.select("li")]
-    assert shown == [item.text for item in made.key_figures + made.findings]
+    assert shown == [item.shown for item in made.key_figures + made.findings]
+    assert [p.get_text() for p in section.select("p.note")] == made.notes
 
 
 def test_the_index_summary_states_only_numbers_of_the_data(project):
