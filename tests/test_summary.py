@@ -217,7 +217,7 @@ def test_a_comparison_over_a_shortened_period_carries_the_caveat(real, fixture_d
     # on the page: each comparison points to the caveat, said once under the list
     shown = made.markdown()
     assert shown.count("This is an inference from the law") == 1 < len(compared)
-    assert shown.count("see the note below") == len(compared)
+    assert shown.count("see the note below") == len(compared)  # md_escape: "differ\\:"
     for figures, labels in (real, fixture_data):
         for made in _every_summary(figures, labels):
             for finding in made.findings:

@@ -21,7 +21,7 @@ ALL_SCOPE = "all"
 MAX_FINDINGS = 5
 # The words FACTS.md requires wherever a crime with a shortened period is compared.
 INFERENCE = "This is an inference from the law, not a statement of the source."
-UNEQUAL_MARK = "(over unequal periods: see the note below)"
+UNEQUAL_MARK = "(periods differ: see the note below)"
 NOTE_LEAD = "Note on periods:"
 
 
