@@ -46,7 +46,7 @@ CJK_FONT_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 # Sized for the narrowest reader: a 390 px phone shows the chart 358 px wide (the column
 # less its padding). A 4.7-inch figure saved with 0.05-inch margins is 345.6 pt (460.8 CSS
 # px) wide, so it is scaled by 0.78 and its smallest text, 9 pt = 12 px, shows at 9.3 px.
-# In the A4 PDF the chart is 80 % of the 180 mm text width (408 pt): 9 pt prints at 10.6
+# In the A4 PDF the chart is 70 % of the 180 mm text width (357 pt): 9 pt prints at 9.3
 # pt. Wider screens enlarge it.
 FIGURE_WIDTH = 4.7  # inches
 LATIN_FONT = "DejaVu Sans"  # the SVG names it: the browser must have it (fonts-dejavu-core)
