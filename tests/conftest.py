@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -107,3 +109,27 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("figures measured by the tests")
         for line in _FIGURES:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path):
+    """One Chromium for a module's page checks (the build's own, as the PDFs use)."""
+    from playwright.sync_api import sync_playwright
+
+    from report_lib.render.browser import launch_args
+
+    with sync_playwright() as playwright:
+        opened = playwright.chromium.launch(executable_path=chromium, args=launch_args())
+        yield opened
+        opened.close()
+
+
+def edit_csv(path: Path, row: int, field: str, value: str) -> None:
+    """Set one cell; `row` counts as a spreadsheet does (header = 1)."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[row - 2][field] = value
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import edit_csv
 
 from report_lib.build.cli import main
 
@@ -34,17 +35,6 @@ def _run(data: Path, capsys) -> tuple[int, str]:
         ]
     )
     return code, capsys.readouterr().err
-
-
-def _edit_csv(path: Path, row: int, field: str, value: str) -> None:
-    """Set one cell; `row` counts as a spreadsheet does (header = 1)."""
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    rows[row - 2][field] = value
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 @pytest.fixture
@@ -72,7 +62,7 @@ def _assert_rejected(data: Path, capsys, processed, *parts: str) -> str:
 
 
 def test_a_non_number(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 3, "raw", "suspects")
+    edit_csv(primary / "figures.csv", 3, "raw", "suspects")
     _assert_rejected(
         data_copy,
         capsys,
@@ -136,27 +126,27 @@ def test_a_negative_count(data_copy, capsys, processed):
 
 
 def test_an_unknown_crime(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 3, "crime", "crimes of jaywalking")
+    edit_csv(primary / "figures.csv", 3, "crime", "crimes of jaywalking")
     _assert_rejected(data_copy, capsys, processed, "row 3", "field 'crime'", "unknown crime")
 
 
 def test_an_unknown_measure(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 4, "measure", "convictions")
+    edit_csv(primary / "figures.csv", 4, "measure", "convictions")
     _assert_rejected(data_copy, capsys, processed, "row 4", "field 'measure'", "unknown measure")
 
 
 def test_a_duplicate_figure_id(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 4, "figure_id", "arrests_insult_defamation")
+    edit_csv(primary / "figures.csv", 4, "figure_id", "arrests_insult_defamation")
     _assert_rejected(data_copy, capsys, processed, "row 4", "field 'figure_id'", "duplicate")
 
 
 def test_a_quote_not_in_the_document(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 3, "quote", "approving the arrest of 168 suspects for theft")
+    edit_csv(primary / "figures.csv", 3, "quote", "approving the arrest of 168 suspects for theft")
     _assert_rejected(data_copy, capsys, processed, "row 3", "field 'quote'", "not in the document")
 
 
 def test_a_quote_at_the_wrong_offset(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 3, "quote_start", "1041")
+    edit_csv(primary / "figures.csv", 3, "quote_start", "1041")
     _assert_rejected(data_copy, capsys, processed, "row 3", "field 'quote'", "it is at 1040")
 
 
@@ -202,19 +192,19 @@ def test_a_number_that_is_neither_figure_nor_excluded(primary, data_copy, capsys
 
 def test_a_restated_figure_that_disagrees(primary, data_copy, capsys, processed):
     # Row 3 (168 arrests) recoded as persons prosecuted now restates row 2's 213.
-    _edit_csv(primary / "figures.csv", 3, "measure", "persons_prosecuted")
+    edit_csv(primary / "figures.csv", 3, "measure", "persons_prosecuted")
     _assert_rejected(
         data_copy, capsys, processed, "row 3", "field 'raw'", "'168' disagrees with '213'"
     )
 
 
 def test_a_unit_that_does_not_fit_the_measure(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 10, "measure", "cases_supervised")
+    edit_csv(primary / "figures.csv", 10, "measure", "cases_supervised")
     _assert_rejected(data_copy, capsys, processed, "row 10", "field 'raw'", "does not fit")
 
 
 def test_the_console_script_prints_no_traceback(primary, data_copy):
-    _edit_csv(primary / "figures.csv", 3, "raw", "suspects")
+    edit_csv(primary / "figures.csv", 3, "raw", "suspects")
     result = subprocess.run(
         [
             Path(sys.executable).with_name("report-lib"),
@@ -259,7 +249,7 @@ def test_counts_that_are_not_whole_or_are_huge(data_copy, capsys, processed, raw
 
 
 def test_a_field_over_the_csv_module_limit(primary, data_copy, capsys, processed):
-    _edit_csv(primary / "figures.csv", 3, "corroboration_note", "x" * 131_073)
+    edit_csv(primary / "figures.csv", 3, "corroboration_note", "x" * 131_073)
     _assert_rejected(
         data_copy, capsys, processed, "row 3", "field 'corroboration_note'", "characters; at most"
     )
@@ -318,7 +308,7 @@ def test_a_document_linked_from_outside_the_source_folder(primary, data_copy, ca
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"])
 def test_control_characters_are_refused(primary, data_copy, capsys, processed, char):
-    _edit_csv(primary / "figures.csv", 4, "corroboration_note", f"note{char}here")
+    edit_csv(primary / "figures.csv", 4, "corroboration_note", f"note{char}here")
     err = _assert_rejected(
         data_copy, capsys, processed, "row 4", "field 'corroboration_note'", "control character"
     )
@@ -332,8 +322,8 @@ def test_a_nul_in_origin_is_refused(primary, data_copy, capsys, processed):
 
 def test_rows_are_records_not_lines(primary, data_copy, capsys, processed):
     # A quoted newline in row 2 must not shift the row named for an error in row 3.
-    _edit_csv(primary / "figures.csv", 2, "corroboration_note", "first line\nsecond line")
-    _edit_csv(primary / "figures.csv", 3, "raw", "suspects")
+    edit_csv(primary / "figures.csv", 2, "corroboration_note", "first line\nsecond line")
+    edit_csv(primary / "figures.csv", 3, "raw", "suspects")
     _assert_rejected(data_copy, capsys, processed, "row 3", "field 'raw'")
 
 
@@ -353,12 +343,12 @@ def test_a_negative_offset_is_not_an_index(primary, data_copy, capsys, processed
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     document = (primary / "spp-2022-02-21-personality-rights.en.txt").read_text(encoding="utf-8")
     text = rows[0]["quote" if name == "figures.csv" else "text"]
-    _edit_csv(path, 2, field, str(document.find(text) - len(document)))
+    edit_csv(path, 2, field, str(document.find(text) - len(document)))
     _assert_rejected(data_copy, capsys, processed, "row 2", f"field '{field}'", "not an offset")
 
 
 def test_an_unknown_name_gets_the_nearest_known_one(primary, data_copy, capsys, processed):
-    _edit_csv(
+    edit_csv(
         primary / "figures.csv",
         4,
         "crime",
@@ -385,10 +375,10 @@ def _all_lines(data: Path, capsys) -> list[str]:
 def test_every_error_is_reported_at_once_sorted_by_file_and_row(primary, data_copy, capsys):
     path = primary / "figures.csv"
     for row in (9, 3, 5):
-        _edit_csv(path, row, "measure", "convictions")
-    _edit_csv(path, 4, "period_start", "2019-02-30")
+        edit_csv(path, row, "measure", "convictions")
+    edit_csv(path, 4, "period_start", "2019-02-30")
     other = data_copy / "raw" / "thepaper-2023-02-09-personal-information"
-    _edit_csv(other / "figures.csv", 2, "crime", "jaywalking")
+    edit_csv(other / "figures.csv", 2, "crime", "jaywalking")
     cns = data_copy / "raw" / "cns-2023-03-02-personal-information"
     _edit_origin(cns, "date: 2023-03-02", "date: 2023-02-31")
     lines = _all_lines(data_copy, capsys)
@@ -404,10 +394,10 @@ def test_at_most_twenty_errors_are_shown(primary, data_copy, capsys):
     excluded = primary / "excluded.csv"
     excluded.write_text("text,start,reason\n", encoding="utf-8")  # every number now unused
     for row in range(2, 15):
-        _edit_csv(path, row, "measure", "convictions")
+        edit_csv(path, row, "measure", "convictions")
     for folder in (data_copy / "raw").iterdir():
         if folder.name != PRIMARY:
-            _edit_csv(folder / "figures.csv", 2, "measure", "convictions")
+            edit_csv(folder / "figures.csv", 2, "measure", "convictions")
     lines = _all_lines(data_copy, capsys)
     assert len(lines) == 21 and re.fullmatch(r"error: … and \d+ more errors", lines[-1])
 
@@ -523,7 +513,7 @@ def test_an_unknown_scope(primary, data_copy, capsys, processed):
 
 
 def test_reference_and_ledger_errors_name_their_row(data_copy, capsys, processed):
-    _edit_csv(data_copy / "reference" / "cases.csv", 3, "crime", "insult_defamtion")
+    edit_csv(data_copy / "reference" / "cases.csv", 3, "crime", "insult_defamtion")
     ledger_path = data_copy / "corrections.csv"
     stale_row = len(ledger_path.read_text(encoding="utf-8").splitlines()) + 1
     with ledger_path.open("a", encoding="utf-8") as ledger:
@@ -533,7 +523,7 @@ def test_reference_and_ledger_errors_name_their_row(data_copy, capsys, processed
         "cases.csv, row 3, field 'crime'" in line and "did you mean" in line for line in lines
     ), lines
     assert not any("corrections.csv" in line for line in lines)  # not checked on bad tables
-    _edit_csv(data_copy / "reference" / "cases.csv", 3, "crime", "insult_defamation")
+    edit_csv(data_copy / "reference" / "cases.csv", 3, "crime", "insult_defamation")
     lines = _all_lines(data_copy, capsys)
     stale = f"corrections.csv, row {stale_row}, field 'find': C99 applies to no figure"
     assert any(stale in line for line in lines), lines

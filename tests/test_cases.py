@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import html
-import io
 import re
 from pathlib import Path
 
 import pytest
+from conftest import edit_csv
 
 from report_lib.build.cli import main
 from report_lib.data import dataset, notes
@@ -39,17 +39,6 @@ def _run(data: Path, capsys) -> tuple[int, str]:
     args = ["data", "--raw", str(data / "raw"), "--reference", str(data / "reference")]
     args += ["--corrections", str(data / "corrections.csv"), "--out", str(data / "processed")]
     return main(args), capsys.readouterr().err
-
-
-def _edit(path: Path, row: int, field: str, value: str) -> None:
-    """Set one cell; `row` counts as a spreadsheet does (header = 1)."""
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    rows[row - 2][field] = value
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def _row_of(path: Path, column: str, value: str) -> int:
@@ -142,7 +131,7 @@ def test_a_synopsis_number_not_in_cases_md(data_copy, capsys, good):
     path = data_copy / "reference" / notes.GUIDING_CSV
     row = _row_of(path, "case_id", "gc137")
     synopsis = list(csv.DictReader(path.open(encoding="utf-8")))[row - 2]["synopsis"]
-    _edit(path, row, "synopsis", synopsis + " It spread to 111 groups.")
+    edit_csv(path, row, "synopsis", synopsis + " It spread to 111 groups.")
     _rejected(data_copy, capsys, good, "guiding_cases.csv", f"row {row}", "field 'synopsis'", "111")
 
 
@@ -150,47 +139,47 @@ def test_a_number_from_another_case_is_not_quoted(data_copy, capsys, good):
     """A number must stand in the case's own section: 51 couples belong to case 139."""
     path = data_copy / "reference" / notes.GUIDING_CSV
     row = _row_of(path, "case_id", "gc140")
-    _edit(path, row, "legal_point", "Counted as 51 entries.")
+    edit_csv(path, row, "legal_point", "Counted as 51 entries.")
     _rejected(data_copy, capsys, good, f"row {row}", "field 'legal_point'", "'51'")
 
 
 def test_an_unknown_case(data_copy, capsys, good):
     path = data_copy / "reference" / notes.GUIDING_CSV
-    _edit(path, 2, "case_id", "gc163")
+    edit_csv(path, 2, "case_id", "gc163")
     _rejected(data_copy, capsys, good, "guiding_cases.csv", "row 2", "field 'case_id'", "gc163")
 
 
 def test_a_bad_legal_point_status(data_copy, capsys, good):
     path = data_copy / "reference" / notes.GUIDING_CSV
-    _edit(path, 3, "legal_point_status", "probable")
+    edit_csv(path, 3, "legal_point_status", "probable")
     _rejected(data_copy, capsys, good, "row 3", "field 'legal_point_status'", "probable")
 
 
 def test_a_case_of_no_crime_without_its_offence(data_copy, capsys, good):
     path = data_copy / "reference" / notes.GUIDING_CSV
     row = _row_of(path, "case_id", "gc139")
-    _edit(path, row, "offence", "")
+    edit_csv(path, row, "offence", "")
     _rejected(data_copy, capsys, good, f"row {row}", "field 'offence'")
 
 
 def test_a_fact_quote_not_in_the_document(data_copy, capsys, good):
     path = data_copy / "reference" / notes.EVENT_CSV
     row = _row_of(path, "fact", "message")
-    _edit(path, row, "quote", "cyberspace is never a lawless place")
+    edit_csv(path, row, "quote", "cyberspace is never a lawless place")
     _rejected(data_copy, capsys, good, "press_conference.csv", f"row {row}", "field 'quote'")
 
 
 def test_a_fact_figure_that_is_not_a_figure(data_copy, capsys, good):
     path = data_copy / "reference" / notes.EVENT_CSV
     row = _row_of(path, "fact", "supervised")
-    _edit(path, row, "figure_id", "cases_supervized")
+    edit_csv(path, row, "figure_id", "cases_supervized")
     _rejected(data_copy, capsys, good, f"row {row}", "field 'figure_id'", "cases_supervized")
 
 
 def test_a_chinese_wording_that_states_another_number(data_copy, capsys, good):
     path = data_copy / "raw" / "spp-2022-02-21" / "figures.csv"
     row = _row_of(path, "figure_id", "arrests_insult_defamation")
-    _edit(path, row, "wording_zh", "批准逮捕 … 186人")
+    edit_csv(path, row, "wording_zh", "批准逮捕 … 186人")
     _rejected(data_copy, capsys, good, "figures.csv", f"row {row}", "field 'wording_zh'")
 
 
@@ -204,7 +193,7 @@ def test_a_quote_correction_no_text_holds(data_copy, capsys, good):
 
 def test_an_unknown_ledger_field(data_copy, capsys, good):
     ledger = data_copy / "corrections.csv"
-    _edit(ledger, 2, "field", "crime;quotes")
+    edit_csv(ledger, 2, "field", "crime;quotes")
     _rejected(data_copy, capsys, good, "corrections.csv", "row 2", "field 'field'")
 
 

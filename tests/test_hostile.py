@@ -18,7 +18,6 @@ import pytest
 import yaml
 from conftest import ROOT
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
-from playwright.sync_api import sync_playwright
 
 from report_lib import ids
 from report_lib.build import publish as site
@@ -27,7 +26,6 @@ from report_lib.build.manifest import read_manifest
 from report_lib.build.reports import load_reports
 from report_lib.errors import DataError
 from report_lib.paths import Layout, contained
-from report_lib.render.browser import launch_args
 from report_lib.report import narrative, summary
 
 PAYLOADS = ("<img src=x onerror=alert(1)>", '"><script>alert(1)</script>', "javascript:alert(1)")
@@ -437,14 +435,6 @@ def test_hostile_text_is_in_the_pages_only_as_text(hostile):
         html = page.read_text(encoding="utf-8")
         assert "&lt;img src=x onerror=alert(1)&gt;" in html, page.name  # it got there...
         assert _markup(html) == [], page.name  # ...as text
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(executable_path=chromium, args=launch_args())
-        yield opened
-        opened.close()
 
 
 LIVE = """() => ({

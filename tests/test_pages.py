@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, poppler_text
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from report_lib.build.screenshots import HEIGHT, WIDTHS, pages, path_for
-from report_lib.render.browser import launch_args, print_options
+from report_lib.render.browser import print_options
 
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
 
@@ -97,14 +97,6 @@ PARAMETERS = re.compile(r"\bParameters?\b")
 def internal_names(text: str, source_ids: set[str]) -> list[str]:
     found = SNAKE_CASE.findall(text) + FILE_PATH.findall(text) + PARAMETERS.findall(text)
     return sorted(set(found) | {i for i in source_ids if i in text})
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(executable_path=chromium, args=launch_args())
-        yield opened
-        opened.close()
 
 
 def _measure(page: Page) -> dict:

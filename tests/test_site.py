@@ -10,11 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
 from conftest import poppler_text
-from playwright.sync_api import sync_playwright
-
-from report_lib.render.browser import launch_args
 
 
 def _pages(built) -> list[Path]:
@@ -22,14 +18,6 @@ def _pages(built) -> list[Path]:
     return [built.out / "index.html"] + [
         built.out / e["outputs"]["html"] for e in manifest["reports"]
     ]
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(executable_path=chromium, args=launch_args())
-        yield opened
-        opened.close()
 
 
 def test_every_page_is_offline_clean_and_whole(built, browser):
