@@ -177,8 +177,9 @@ def _add_new_release(data: Path) -> None:
     rows = {
         "crimes.csv": "zz_test_offence,Test offence,the test offence,测试新型犯罪,Art. 0,"
         "a test,Test Amendment,2009-01-01,2009-01-01,,",
-        "measures.csv": "zz_test_cases_prosecuted,test cases prosecuted,cases,cases of the test,",
-        "scopes.csv": "zz_test_scope,test scope only,a scope no dataset has,",
+        "measures.csv": "zz_test_cases_prosecuted,test cases prosecuted,测试起诉案件,cases,"
+        "cases of the test,",
+        "scopes.csv": "zz_test_scope,test scope only,测试范围,a scope no dataset has,",
     }
     for table, row in rows.items():
         with (data / "reference" / table).open("a", encoding="utf-8") as handle:

@@ -12,6 +12,7 @@ from report_lib.errors import DataError
 PACKAGE = Path(__file__).resolve().parent
 RENDER_TEMPLATES = PACKAGE / "render" / "templates"
 BUILD_TEMPLATES = PACKAGE / "build" / "templates"
+LOCALE = PACKAGE / "locale"  # gettext catalogs: <lang>/LC_MESSAGES/<domain>.po
 
 # Relative to the checkout, as the command line takes them.
 NOTEBOOKS = Path("notebooks")

@@ -55,6 +55,16 @@ def _build(args: argparse.Namespace) -> int:
     return status
 
 
+def _messages(args: argparse.Namespace) -> int:
+    from report_lib.build.messages import update
+
+    changed = update(args.notebooks)
+    for line in changed:
+        print(line)
+    print(f"messages: {len(changed)} catalogs updated; fill the empty msgstr of the zh catalogs")
+    return 0
+
+
 def _publish(args: argparse.Namespace) -> int:
     from report_lib.build.publish import publish, rollback
     from report_lib.paths import Layout
@@ -157,6 +167,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench_data.add_argument("--megabytes", default="5,50", help="document sizes, in MB")
     bench_data.set_defaults(run=_bench_data)
+    messages = commands.add_parser(
+        "messages", help="add new interface and prose messages to every catalog, drop unused"
+    )
+    messages.add_argument("--notebooks", type=Path, default=paths.NOTEBOOKS)
+    messages.set_defaults(run=_messages)
     doctor = commands.add_parser("doctor", help="check the browser, poppler, CJK fonts and nginx")
     doctor.add_argument("--missing", action="store_true", help="print missing Debian packages")
     doctor.set_defaults(run=_doctor)

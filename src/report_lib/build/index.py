@@ -15,17 +15,18 @@ from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import load_reference
 from report_lib.errors import DataError
 from report_lib.paths import BUILD_TEMPLATES, Layout
+from report_lib.language import N_
 from report_lib.render import i18n, links
 from report_lib.render.chinese import mark_chinese
 from report_lib.report import summary
 
 CHANGE_LABELS = {
-    "new": "new",
-    "data": "data changed",
-    "notebook": "notebook changed",
-    "code": "code changed",
-    "layout": "layout changed",
-    "failed": "not rebuilt: the update failed",
+    "new": N_("new"),
+    "data": N_("data changed"),
+    "notebook": N_("notebook changed"),
+    "code": N_("code changed"),
+    "layout": N_("layout changed"),
+    "failed": N_("not rebuilt: the update failed"),
 }
 
 

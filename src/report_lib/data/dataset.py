@@ -88,6 +88,8 @@ def _source_row(source: Source) -> dict[str, object]:
         "source_id": source.id,
         "title": origin["title"],
         "publisher": origin["publisher"],
+        "title_zh": origin["title_zh"],
+        "publisher_zh": origin["publisher_zh"],
         "date": source.date.isoformat(),
         "scope": source.scope,
         "language": origin["outlet_language"],

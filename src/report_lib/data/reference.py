@@ -30,10 +30,14 @@ CRIME_COLUMNS = (
     "prosecution_note",
     "aliases",
 )
-CASE_COLUMNS = ("case_id", "label", "kind", "number", "name_en", "name_zh", "crime", "aliases")
-MEASURE_COLUMNS = ("code", "label", "unit", "description", "aliases")
-UNIT_COLUMNS = ("code", "label", "words")
-SCOPE_COLUMNS = ("code", "label", "description", "aliases")
+CASE_COLUMNS = (
+    "case_id", "label", "label_zh", "kind", "number", "name_en", "name_zh", "crime", "aliases"
+)  # fmt: skip
+MEASURE_COLUMNS = ("code", "label", "label_zh", "unit", "description", "aliases")
+UNIT_COLUMNS = ("code", "label", "label_zh", "words")
+SCOPE_COLUMNS = ("code", "label", "label_zh", "description", "aliases")
+# Columns every row must fill: the Chinese reports name each code by them.
+REQUIRED_TEXT = ("label", "label_zh")
 CODE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 _LEADING = re.compile(r"^(?:the\s+)?(?:crimes?\s+of\s+)", re.IGNORECASE)
@@ -102,6 +106,9 @@ def _table(
                     DataError(path, f"duplicate code '{code}'", row=row_number, field=columns[0])
                 )
                 continue
+            for column in REQUIRED_TEXT:
+                if column in columns and not row[column]:
+                    errors.add(DataError(path, "empty", row=row_number, field=column))
             rows[code], numbers[code] = row, row_number
             candidates = [code] + [row[c] for c in name_columns if c != "aliases"]
             candidates += row.get("aliases", "").split(";")

@@ -21,6 +21,7 @@ from playwright.async_api import async_playwright
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
 from report_lib import atomic
+from report_lib import language
 from report_lib.render import i18n
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def print_options(title: str, lang: str) -> dict[str, Any]:
     """page.pdf() options for a report page: A4, tagged (structure, /Lang from the page's
     <html lang>), an outline of bookmarks from its headings, the report's title as a
     running header and 'page N of M' below, in the page's language."""
-    shell = next((key for key, value in i18n.LANGUAGES.items() if value == lang), i18n.DEFAULT)
+    shell = next((key for key, value in language.TAGS.items() if value == lang), i18n.DEFAULT)
     _ = i18n.translator(shell)
     numbers = _(
         "page {page} of {total}",

@@ -11,6 +11,7 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from traitlets import TraitError, Unicode, default, validate
 
+from report_lib import language
 from report_lib.render import i18n, links
 from report_lib.render.chinese import mark_chinese
 
@@ -48,7 +49,7 @@ class ReportHTMLExporter(HTMLExporter):
 
     @validate("shell_lang")
     def _known_language(self, proposal: dict[str, Any]) -> str:
-        if proposal["value"] not in i18n.LANGUAGES:
+        if proposal["value"] not in language.LANGUAGES:
             raise TraitError(f"no shell language {proposal['value']!r} in report_lib.render.i18n")
         return proposal["value"]
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from report_lib import ids
+from report_lib import language
 from report_lib.render import i18n
 
 FIGURES_CSV = "figures.csv"
@@ -38,10 +39,10 @@ def other_languages(report_id: object, lang: str = i18n.DEFAULT) -> list[tuple[s
     """(link, language tag, language name) of the same page in each other shell language:
     the report `report_id`'s, or the index's when it is None."""
     found = []
-    for other in i18n.LANGUAGES:
+    for other in language.LANGUAGES:
         href = index_page(other) if report_id is None else report_page(report_id, other)
         if other != lang and href:
-            found.append((href, i18n.tag(other), i18n.NAMES[other]))
+            found.append((href, i18n.tag(other), language.NAMES[other]))
     return found
 
 

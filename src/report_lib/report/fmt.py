@@ -1,7 +1,11 @@
-"""The one place numbers become text, so prose, tables and charts always agree.
+"""The one place numbers and dates become text, so prose, tables and charts always agree,
+in every report language.
 
 The narrative check compares numbers in prose with the plotted tables rounded by
-`DECIMALS`; every function here rounds with those same settings.
+`DECIMALS`; every function here rounds with those same settings. Babel formats in the
+language's locale; Chinese follows the convention of the Chinese sources (docs/style.md):
+plain integers (12410), 万 and 亿 for large round figures (13万, 4.7亿), a lower bound as
+"6000余" or, after a decimal 万/亿, "超过4.7亿"; dates as 2022年2月21日.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from numbers import Integral, Real
 from types import MappingProxyType
 
 import pandas as pd
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
 
+from report_lib import language
 from report_lib.data.numbers import Qualifier
 
 EXACT = Qualifier.EXACT
@@ -60,37 +67,74 @@ def rounded(value: Real | Decimal, decimals: int) -> Decimal:
     return _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def _digits(value: Real | Decimal, decimals: int | None) -> str:
-    """Integers never gain a fake ".0"; other numbers must say how precise they are."""
+def _digits(value: Real | Decimal, decimals: int | None, lang: str = language.DEFAULT) -> str:
+    """Integers never gain a fake ".0"; other numbers must say how precise they are.
+    English groups thousands (21,923); Chinese, as its sources, does not (21923)."""
     if decimals is None:
         if isinstance(value, bool) or not isinstance(value, Integral):
             raise TypeError(f"{value!r} is not an integer: pass decimals")
-        return f"{int(value):,}"
-    return f"{rounded(value, decimals):,.{decimals}f}"
+        amount, pattern = Decimal(int(value)), "#,##0"
+    else:
+        amount, pattern = (
+            rounded(value, decimals),
+            "#,##0" + ("." + "0" * decimals if decimals else ""),
+        )
+    return format_decimal(
+        amount, pattern, locale=language.locale(lang), group_separator=lang == language.DEFAULT
+    )
 
 
-def number(value: Real, qualifier: str = EXACT, decimals: int | None = None) -> str:
-    """Prose form: '21,923', or 'more than 130,000' for a lower bound."""
+# Chinese large round figures: the unit, its size, and the step a figure must be a
+# multiple of to be written with it (13万 for 130000, 4.7亿 for 470000000; 12410 stays).
+_ZH_LARGE = (("亿", 10**8, 10**7), ("万", 10**4, 10**3))
+
+
+def _zh_digits(value: Real, decimals: int | None) -> str:
+    if decimals is None and isinstance(value, Integral):
+        for unit, size, step in _ZH_LARGE:
+            if value >= size and value % step == 0:
+                scaled = Decimal(int(value)) / size
+                places = 0 if scaled == scaled.to_integral_value() else 1
+                return _digits(rounded(scaled, places), places, "zh") + unit
+    return _digits(value, decimals, "zh")
+
+
+def number(
+    value: Real, qualifier: str = EXACT, decimals: int | None = None, lang: str = language.DEFAULT
+) -> str:
+    """Prose form: '21,923', or 'more than 130,000' for a lower bound; in Chinese
+    '21923', '13万余', '超过4.7亿' (a unit word follows directly: '13万余人')."""
     _check_qualifier(qualifier)
-    text = _digits(value, decimals)
+    if lang == "zh":
+        text = _zh_digits(value, decimals)
+        if qualifier != MORE_THAN:
+            return text
+        return f"超过{text}" if "." in text else f"{text}余"
+    text = _digits(value, decimals, language.check(lang))
     return f"more than {text}" if qualifier == MORE_THAN else text
 
 
-def bound_label(value: Real, qualifier: str = EXACT, decimals: int | None = None) -> str:
-    """Chart-label form: short, so a lower bound is '≥ 130,000'."""
+def bound_label(
+    value: Real, qualifier: str = EXACT, decimals: int | None = None, lang: str = language.DEFAULT
+) -> str:
+    """Chart-label form: short, so a lower bound is '≥ 130,000' ('≥13万' in Chinese)."""
     _check_qualifier(qualifier)
-    text = _digits(value, decimals)
+    if lang == "zh":
+        text = _zh_digits(value, decimals)
+        return f"≥{text}" if qualifier == MORE_THAN else text
+    text = _digits(value, decimals, language.check(lang))
     return f"≥ {text}" if qualifier == MORE_THAN else text
 
 
-def percent(share: float, decimals: int = DECIMALS["percent"]) -> str:
+def percent(share: float, decimals: int = DECIMALS["percent"], lang: str = language.DEFAULT) -> str:
     """A share in [0, 1] as '98.4%'."""
-    return f"{_digits(_decimal(share) * 100, decimals)}%"
+    return f"{_digits(_decimal(share) * 100, decimals, language.check(lang))}%"
 
 
-def ratio(x: float, decimals: int = DECIMALS["ratio"]) -> str:
-    """A multiple as '1.8 times'."""
-    return f"{_digits(x, decimals)} times"
+def ratio(x: float, decimals: int = DECIMALS["ratio"], lang: str = language.DEFAULT) -> str:
+    """A multiple as '1.8 times' ('1.8倍')."""
+    digits = _digits(x, decimals, language.check(lang))
+    return f"{digits}倍" if lang == "zh" else f"{digits} times"
 
 
 def rate(
@@ -207,34 +251,43 @@ def rank_phrase(values: Mapping[str, float], key: str) -> str:
     return f"{joint}the {ordinal(above + 1)} most"
 
 
-def _month(day: pd.Timestamp) -> str:
-    return f"{day:%b %Y}"
+def _month(day: pd.Timestamp, lang: str = language.DEFAULT) -> str:
+    return format_skeleton("yMMM", day, locale=language.locale(lang))
 
 
-def day(date: pd.Timestamp) -> str:
-    """A date as '21 Feb 2022': month names, so no reader mistakes the day for the month."""
-    return f"{date.day} {date:%b %Y}"
+def day(date: pd.Timestamp, lang: str = language.DEFAULT) -> str:
+    """A date as '21 Feb 2022' (month names, so no reader mistakes the day for the
+    month) or 2022年2月21日."""
+    pattern = "long" if lang == "zh" else "d MMM y"
+    return format_date(pd.Timestamp(date), pattern, locale=language.locale(lang))
 
 
-def period(start: pd.Timestamp, end: pd.Timestamp | None) -> str:
+def period(start: pd.Timestamp, end: pd.Timestamp | None, lang: str = language.DEFAULT) -> str:
     """A reporting period at the precision it was given: '2020', 'Jan–Oct 2022',
-    'Jan 2019 – 21 Feb 2022'; an unknown end gives 'from Jan 2019'."""
+    'Jan 2019 – 21 Feb 2022'; an unknown end gives 'from Jan 2019'. In Chinese:
+    2020年, 2022年1月至10月, 2019年1月至2022年2月21日, 2019年1月起."""
+    language.check(lang)
+    zh = lang == "zh"
     start = pd.Timestamp(start)
-    start_text = _month(start) if start.day == 1 else day(start)
+    start_text = _month(start, lang) if start.day == 1 else day(start, lang)
     if end is None or pd.isna(end):
-        return f"from {start_text}"
+        return f"{start_text}起" if zh else f"from {start_text}"
     end = pd.Timestamp(end)
     if end < start:
         raise ValueError(f"period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
     whole_months = start.day == 1 and end.is_month_end
     if whole_months and start.month == 1 and end.month == 12:
-        years = f"{start.year}" if start.year == end.year else f"{start.year}–{end.year}"
-        return years
+        if start.year == end.year:
+            return f"{start.year}年" if zh else f"{start.year}"
+        return f"{start.year}年至{end.year}年" if zh else f"{start.year}–{end.year}"
     if whole_months and start.year == end.year:
         if start.month == end.month:
-            return _month(end)
-        return f"{start:%b}–{end:%b %Y}"
-    return f"{start_text} – {_month(end) if whole_months else day(end)}"
+            return _month(end, lang)
+        if zh:
+            return f"{start.year}年{start.month}月至{end.month}月"
+        return f"{format_skeleton('MMM', start, locale='en')}–{_month(end, lang)}"
+    end_text = _month(end, lang) if whole_months else day(end, lang)
+    return f"{start_text}至{end_text}" if zh else f"{start_text} – {end_text}"
 
 
 # Every ASCII punctuation character can be backslash-escaped in CommonMark. '&' and ';'

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from report_lib import atomic
+from report_lib import atomic, language
 from report_lib.data.corrections import load_corrections, reading
 from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import Reference, load_reference
@@ -30,10 +30,11 @@ class Context:
     reference: Reference
     processed_dir: Path
     tables_dir: Path
+    lang: str = language.DEFAULT  # the report's language (report_lib.language)
 
     @property
     def labels(self) -> summary.Labels:
-        return summary.Labels.of(self.reference, self.sources)
+        return summary.Labels.of(self.reference, self.sources, self.lang)
 
     @property
     def crime_labels(self) -> dict[str, str]:
@@ -45,10 +46,7 @@ class Context:
 
     @property
     def source_labels(self) -> dict[str, str]:
-        return {
-            row.source_id: f"{row.title}, {row.publisher}, {row.date}"
-            for row in self.sources.itertuples()
-        }
+        return dict(self.labels.sources)
 
     @property
     def scope_labels(self) -> dict[str, str]:
@@ -56,7 +54,8 @@ class Context:
 
     @property
     def measure_labels(self) -> dict[str, str]:
-        return {code: row["label"] for code, row in self.reference.measures.rows.items()}
+        label = "label_zh" if self.lang == "zh" else "label"
+        return {code: row[label] for code, row in self.reference.measures.rows.items()}
 
     def source(self, source_id: str) -> dict[str, str]:
         """One release's row of the sources table."""
@@ -66,8 +65,11 @@ class Context:
         return rows.iloc[0].to_dict()
 
 
-def setup(processed_dir: str, reference_dir: str, tables_dir: str) -> Context:
-    """Apply the house style and load the checked dataset."""
+def setup(
+    processed_dir: str, reference_dir: str, tables_dir: str, lang: str = language.DEFAULT
+) -> Context:
+    """Apply the house style and load the checked dataset, for a report in `lang`."""
+    language.check(lang)
     style.apply()
     processed = Path(processed_dir)
     return Context(
@@ -76,6 +78,7 @@ def setup(processed_dir: str, reference_dir: str, tables_dir: str) -> Context:
         reference=load_reference(Path(reference_dir)),
         processed_dir=processed,
         tables_dir=Path(tables_dir),
+        lang=lang,
     )
 
 

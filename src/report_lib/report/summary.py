@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from report_lib import language
 from report_lib.report import charts, fmt
 
 ARRESTS, PROSECUTED = "arrests_approved", "persons_prosecuted"
@@ -36,24 +37,33 @@ class Labels:
     publishers: Mapping[str, str] = field(default_factory=dict)  # publisher, date
 
     @classmethod
-    def of(cls, reference, sources: pd.DataFrame) -> Labels:
-        """From the reference tables and the processed sources table."""
-        cases = reference.cases.rows
+    def of(cls, reference, sources: pd.DataFrame, lang: str = language.DEFAULT) -> Labels:
+        """From the reference tables and the processed sources table, in `lang`: Chinese
+        names crimes by their legal names and everything else by its `_zh` column."""
+        zh = lang == "zh"
+        label = "label_zh" if zh else "label"
+        title, publisher = ("title_zh", "publisher_zh") if zh else ("title", "publisher")
+
+        def dated(row, *columns: str) -> str:
+            day = fmt.day(pd.Timestamp(row.date), lang)
+            if zh:
+                return "，".join(getattr(row, c) for c in columns) + f"，{day}"
+            return ", ".join([*(getattr(row, c) for c in columns), day])
+
+        def case(row: Mapping[str, str]) -> str:
+            if not row["number"]:
+                return row[label]
+            return f"检例第{row['number']}号" if zh else f"Case {row['number']}"
+
         return cls(
-            crimes={code: row["label"] for code, row in reference.crimes.rows.items()},
-            sources={
-                row.source_id: f"{row.title}, {row.publisher}, {fmt.day(pd.Timestamp(row.date))}"
-                for row in sources.itertuples()
+            crimes={
+                code: row["name_zh" if zh else "label"]
+                for code, row in reference.crimes.rows.items()
             },
-            scopes={code: row["label"] for code, row in reference.scopes.rows.items()},
-            publishers={
-                row.source_id: f"{row.publisher}, {fmt.day(pd.Timestamp(row.date))}"
-                for row in sources.itertuples()
-            },
-            cases={
-                code: f"Case {row['number']}" if row["number"] else row["label"]
-                for code, row in cases.items()
-            },
+            sources={row.source_id: dated(row, title, publisher) for row in sources.itertuples()},
+            scopes={code: row[label] for code, row in reference.scopes.rows.items()},
+            publishers={row.source_id: dated(row, publisher) for row in sources.itertuples()},
+            cases={code: case(row) for code, row in reference.cases.rows.items()},
         )
 
     def crime(self, code: str) -> str:
