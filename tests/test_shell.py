@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from report_lib import language
 from report_lib.build import changes, publish
 from report_lib.build.downloads import COLUMNS, write_figures
 from report_lib.build.fingerprint import Keys
@@ -21,7 +22,6 @@ from report_lib.build.manifest import outputs_of
 from report_lib.build.reports import Report
 from report_lib.errors import DataError
 from report_lib.paths import BUILD_TEMPLATES, RENDER_TEMPLATES, Layout
-from report_lib import language
 from report_lib.render import i18n, links
 from report_lib.render.browser import print_options
 from report_lib.render.chinese import mark_chinese

@@ -14,8 +14,8 @@ from report_lib import atomic, ids
 from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import load_reference
 from report_lib.errors import DataError
-from report_lib.paths import BUILD_TEMPLATES, Layout
 from report_lib.language import N_
+from report_lib.paths import BUILD_TEMPLATES, Layout
 from report_lib.render import i18n, links
 from report_lib.render.chinese import mark_chinese
 from report_lib.report import summary

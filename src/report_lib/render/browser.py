@@ -20,8 +20,7 @@ from playwright.async_api import Route as AsyncRoute
 from playwright.async_api import async_playwright
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
-from report_lib import atomic
-from report_lib import language
+from report_lib import atomic, language
 from report_lib.render import i18n
 
 log = logging.getLogger(__name__)

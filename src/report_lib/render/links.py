@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from report_lib import ids
-from report_lib import language
+from report_lib import ids, language
 from report_lib.render import i18n
 
 FIGURES_CSV = "figures.csv"
