@@ -13,6 +13,9 @@ export LAB_PORT
 override PUBLISH_DIR := $(value PUBLISH_DIR)
 export PUBLISH_DIR
 JOBS ?=
+# Languages to build (en, zh; default both), read by the recipe from the environment.
+override LANGS := $(value LANGS)
+export LANGS
 SHOW_CODE ?=
 ENGINE ?=
 
@@ -71,7 +74,7 @@ $(DATA_STAMP): $(DATA_INPUTS) | $(STAMP)
 	@touch $@
 
 report: $(SYSTEM_STAMP) $(DATA_STAMP) ## Build every report (executed notebooks, HTML, PDF, index) in outputs/
-	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS)) $(if $(SHOW_CODE),--show-code) $(if $(ENGINE),--engine $(ENGINE))
+	@$(BIN)/report-lib build $(if $(JOBS),--jobs $(JOBS)) $(if $(LANGS),--langs "$$LANGS") $(if $(SHOW_CODE),--show-code) $(if $(ENGINE),--engine $(ENGINE))
 
 screenshots: report ## Screenshot every page at 390 and 1280 px wide into outputs/screenshots/
 	@$(BIN)/python -m report_lib.build.screenshots outputs outputs/screenshots

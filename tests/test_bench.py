@@ -10,6 +10,7 @@ from pathlib import Path
 
 from report_lib.build import bench
 from report_lib.build.reports import load_reports
+from report_lib.language import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 GROW_MB = 64
@@ -29,9 +30,13 @@ def test_the_scale_series_repeats_the_generated_crime_profiles(tmp_path):
     profiles = [
         r for r in load_reports(layout.report_list) if r.notebook.name == "crime_profile.ipynb"
     ]
-    bench._scaled(layout, len(profiles) + 2)
+    made = bench._scaled(layout, len(profiles) + 2)
     scaled = load_reports(layout.report_list)
-    assert [r.id for r in scaled] == [f"profile-{i:03d}" for i in range(len(profiles) + 2)]
+    subjects = (len(profiles) + 2) // len(LANGUAGES)
+    assert len(scaled) == made == subjects * len(LANGUAGES)
+    for lang in LANGUAGES:  # each report in every language, as the build makes them
+        mine = [r.id for r in scaled if r.lang == lang]
+        assert mine == [f"profile-{i:03d}" for i in range(subjects)]
     assert {r.notebook.name for r in scaled} == {"crime_profile.ipynb"}
     assert {r.parameters["crime"] for r in scaled} == {r.parameters["crime"] for r in profiles}
 
@@ -41,7 +46,7 @@ def test_only_keeps_generated_reports_too(tmp_path):
         r.id for r in load_reports(ROOT / "notebooks" / "reports.yml") if r.id.startswith("crime-")
     )
     layout = bench._copy_project(ROOT, tmp_path / "p", only=["overview", generated])
-    assert sorted(r.id for r in load_reports(layout.report_list)) == sorted(["overview", generated])
+    assert {r.id for r in load_reports(layout.report_list)} == {"overview", generated}
 
 
 def test_memory_is_sampled_per_process_at_its_peak(tmp_path):

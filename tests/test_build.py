@@ -19,6 +19,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from report_lib import language
 from report_lib.build import quick
 from report_lib.build.fingerprint import fingerprint, render_inputs, run_inputs
 from report_lib.build.manifest import read_manifest
@@ -145,27 +146,52 @@ def project_copy(built, tmp_path) -> Layout:
     return Layout(tmp_path / "p", tmp_path / "p" / "outputs")
 
 
-def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys):
+def test_editing_one_notebook_rebuilds_only_its_reports(project_copy, capsys, monkeypatch):
+    """An edited paragraph rebuilds that report in English at once; in Chinese the report
+    fails, keeping its last pages, until the paragraph's translation is in the catalog."""
     notebook = project_copy.notebooks / "online_spread.ipynb"
     nb = nbformat.read(notebook, as_version=4)
     shown = [c for c in nb.cells if c.cell_type == "markdown" and not c.metadata.get("tags")]
+    old = shown[0].source
     shown[0].source += "\n\nEdited."
     nbformat.write(nb, notebook)
     before = _made(project_copy)
-    assert build(project_copy) == 0
+    assert build(project_copy) == 1
     total = len(_reports(project_copy))
-    assert f"of {total} reports, 1 to run (1 at a time) and 0 to re-render" in (
-        capsys.readouterr().out
-    )
+    out, err = capsys.readouterr()
+    assert f"of {total} reports, 2 to run (2 at a time) and 0 to re-render" in out
+    assert "FAILED online-spread.zh: " in err and "is not translated in" in err
     after = _made(project_copy)
     changed = {
         p.relative_to(project_copy.out).as_posix() for p in after if after[p] != before.get(p)
     }
     assert {"online-spread.html", "online-spread.pdf", "manifest.json"} <= changed
-    # The index too: it says which reports changed since the previous build.
-    site = ("manifest.json", "index.html")
+    # The indexes too: they say which reports changed since the previous build.
+    site = ("manifest.json", "index.html", "index.zh.html")
     assert all("online-spread" in path or path in site for path in changed), changed
+    assert not any(".zh." in path and path not in site for path in changed), changed
     assert "Edited." in (project_copy.out / "online-spread.html").read_text()
+
+    locale = project_copy.root / "locale"  # the translator's turn
+    shutil.copytree(language.LOCALE, locale)
+    catalog = locale / "zh" / "LC_MESSAGES" / "report.po"
+    translation = language.messages("zh", "report")[old.rstrip()]
+    with catalog.open("a", encoding="utf-8") as po:
+        po.write(
+            f"\nmsgid {json.dumps(old.rstrip() + chr(10) * 2 + 'Edited.', ensure_ascii=False)}\n"
+        )
+        po.write(
+            f"msgstr {json.dumps(translation + chr(10) * 2 + '已编辑。', ensure_ascii=False)}\n"
+        )
+    monkeypatch.setattr(language, "LOCALE", locale)
+    language.catalog.cache_clear()
+    language.messages.cache_clear()
+    try:
+        assert build(project_copy) == 0
+    finally:
+        language.catalog.cache_clear()
+        language.messages.cache_clear()
+    assert "已编辑。" in (project_copy.out / "online-spread.zh.html").read_text()
 
 
 def test_what_each_input_makes_stale(built):
@@ -204,7 +230,7 @@ def test_a_rendering_change_renders_without_running(project_copy, capsys):
     assert build(project_copy, only=["appendix"], show_code=True) == 0
     out = capsys.readouterr().out
     assert (
-        "0 to run (1 at a time) and 1 to re-render" in out
+        "0 to run (1 at a time) and 2 to re-render" in out  # appendix, in each language
         and "appendix" in out
         and "rendered only" in out
     )

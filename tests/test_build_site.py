@@ -11,9 +11,11 @@ import shutil
 import nbformat
 import pytest
 
-from report_lib.build.manifest import read_manifest
+from report_lib import language
+from report_lib.build.manifest import entry_key, read_manifest
 from report_lib.build.orchestrate import build
 from report_lib.paths import Layout
+from report_lib.render.links import index_page
 
 
 @pytest.fixture
@@ -26,8 +28,9 @@ def test_a_first_build_records_every_report_as_new_with_its_date(built):
     manifest = read_manifest(built)
     assert {tuple(e["changes"]) for e in manifest["reports"]} == {("new",)}
     assert {e["build_date"] for e in manifest["reports"]} == {manifest["build_date"]}
+    english = [e for e in manifest["reports"] if e["lang"] == "en"]
     index = (built.out / "index.html").read_text(encoding="utf-8")
-    assert index.count(f"Built <time>{manifest['build_date']}</time>") == len(manifest["reports"])
+    assert index.count(f"Built <time>{manifest['build_date']}</time>") == len(english)
 
 
 def test_the_figures_csv_holds_every_figure_with_its_quote(built):
@@ -47,15 +50,19 @@ def test_the_figures_csv_holds_every_figure_with_its_quote(built):
 def test_an_edited_notebook_is_shown_as_changed_and_the_rest_unchanged(project_copy):
     notebook = project_copy.notebooks / "online_spread.ipynb"
     nb = nbformat.read(notebook, as_version=4)
-    shown = [c for c in nb.cells if c.cell_type == "markdown" and not c.metadata.get("tags")]
-    shown[0].source += "\n\nEdited."
+    code = [c for c in nb.cells if c.cell_type == "code" and not c.metadata.get("tags")]
+    code[-1].source += "\n# edited"
     nbformat.write(nb, notebook)
     assert build(project_copy) == 0
-    changes = {e["id"]: e["changes"] for e in read_manifest(project_copy)["reports"]}
-    assert changes.pop("online-spread") == ["notebook"]
+    changes = {entry_key(e): e["changes"] for e in read_manifest(project_copy)["reports"]}
+    assert changes.pop("online-spread") == changes.pop("online-spread.zh") == ["notebook"]
     assert set(map(tuple, changes.values())) == {()}
-    index = (project_copy.out / "index.html").read_text(encoding="utf-8")
-    assert index.count("notebook changed") == 1 and index.count("unchanged") == len(changes)
+    for lang in ("en", "zh"):
+        _ = language.gettext(lang, "shell")
+        index = (project_copy.out / index_page(lang)).read_text(encoding="utf-8")
+        unchanged = len(changes) // 2
+        assert index.count(_("notebook changed")) == 1
+        assert index.count(_("unchanged")) == unchanged
 
 
 def test_a_missing_figures_csv_is_written_again_without_running(project_copy, capsys):

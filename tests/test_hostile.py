@@ -93,7 +93,14 @@ def _report_list(root: Path, second_id: object) -> Path:
     folder.mkdir()
     (folder / "a.ipynb").write_text("{}")
     (root / "b.ipynb").write_text("{}")  # beside the folder, not in it
-    entry = {"notebook": "a.ipynb", "title": "T", "summary": "S", "parameters": {}}
+    entry = {
+        "notebook": "a.ipynb",
+        "title": "T",
+        "summary": "S",
+        "title_zh": "题",
+        "summary_zh": "要",
+        "parameters": {},
+    }
     reports = [{"id": "first", **entry}, {"id": second_id, **entry}]
     path = folder / "reports.yml"
     path.write_text(yaml.safe_dump({"reports": reports}), encoding="utf-8")
@@ -112,7 +119,14 @@ def test_the_report_list_refuses_an_id_that_is_not_an_id(tmp_path, bad):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("title", ["a"]), ("summary", None), ("notebook", "../b.ipynb"), ("notebook", 3)],
+    [
+        ("title", ["a"]),
+        ("summary", None),
+        ("title_zh", ""),
+        ("summary_zh", 3),
+        ("notebook", "../b.ipynb"),
+        ("notebook", 3),
+    ],
 )
 def test_the_report_list_refuses_other_bad_fields(tmp_path, field, value):
     path = _report_list(tmp_path, "second")
@@ -336,9 +350,12 @@ def _taint(value: object) -> object:
 
 # Free text that reaches (or might reach) a page; ids, codes, dates, roles, file names and
 # checksums are what the data step checks, and are tested above.
+TEXTS = ("title", "summary", "title_zh", "summary_zh")
 ORIGIN_TEXT = (
     "title",
     "publisher",
+    "title_zh",
+    "publisher_zh",
     "event",
     "speakers",
     "address",
@@ -348,8 +365,9 @@ ORIGIN_TEXT = (
 )
 REFERENCE_TEXT = {
     "crimes.csv": ("label", "origin", "prosecution_note"),
-    "cases.csv": ("label", "name_en"),
-    "measures.csv": ("label", "description"),
+    "cases.csv": ("label", "label_zh", "name_en"),
+    "measures.csv": ("label", "label_zh", "description"),
+    "scopes.csv": ("label_zh",),
 }
 
 
@@ -371,7 +389,7 @@ def _taint_project(root: Path) -> None:
     path = root / "notebooks" / "reports.yml"
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     for entry in document["reports"]:
-        entry.update(title=_taint(entry["title"]), summary=_taint(entry["summary"]))
+        entry.update({key: _taint(entry[key]) for key in TEXTS})
     document["reports"][0]["title"] = "javascript:alert(1)"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     for origin in (root / "data" / "raw").glob("*/origin.yml"):
@@ -472,7 +490,7 @@ def test_every_link_of_the_hostile_index_is_safe_to_click(hostile, browser):
     page = _open(browser, layout.index.as_uri(), dialogs)
     count = page.locator("a").count()
     page.close()
-    assert count >= 3 * len(load_reports(layout.report_list))
+    assert count >= 3 * len({r.id for r in load_reports(layout.report_list)})  # one language
     for number in range(count):
         page = _open(browser, layout.index.as_uri(), dialogs)
         link = page.locator("a").nth(number)

@@ -80,7 +80,7 @@ def _codes() -> dict[str, set[str]]:
 
 def test_every_report_in_the_list_has_valid_parameters():
     reports = load_reports(REPORTS)
-    assert len({r.id for r in reports}) == len(reports)
+    assert len({r.key for r in reports}) == len(reports)
     for report in reports:
         declared = papermill.inspect_notebook(str(report.notebook))
         check_parameters(REPORTS, report, declared, _codes())

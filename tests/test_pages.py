@@ -22,6 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, poppler_text
 from playwright.sync_api import Page
 
+from report_lib import language
 from report_lib.build.screenshots import HEIGHT, WIDTHS, pages, path_for
 from report_lib.render.browser import print_options
 
@@ -144,7 +145,7 @@ def _each(laid_out, key: str) -> dict:
 
 def test_every_page_was_checked_at_both_widths(built, laid_out):
     listed = json.loads((built.out / "manifest.json").read_text())["reports"]
-    assert len(pages(built.out)) == 1 + len(listed)
+    assert len(pages(built.out)) == len(language.LANGUAGES) + len(listed)
     assert set(laid_out) == {(p.stem, w) for p in pages(built.out) for w in WIDTHS}
     for path in pages(built.out):
         for width in WIDTHS:
@@ -165,13 +166,20 @@ def test_every_image_is_described(laid_out):
     assert sum(m["images"] for m in laid_out.values()) > 10
 
 
+def _in(laid_out, lang: str) -> dict:
+    return {page: m for page, m in laid_out.items() if m["lang"] == language.tag(lang)}
+
+
+def test_every_page_is_in_one_of_the_languages(laid_out):
+    assert {m["lang"] for m in laid_out.values()} == {language.tag(g) for g in language.LANGUAGES}
+
+
 def test_chinese_text_is_marked_chinese_in_english_pages(laid_out):
-    assert {m["lang"] for m in laid_out.values()} == {"en"}
-    assert _each(laid_out, "unmarked_chinese") == {}
+    assert _each(_in(laid_out, "en"), "unmarked_chinese") == {}
 
 
-def test_image_descriptions_hold_no_chinese(laid_out):
-    assert _each(laid_out, "chinese_in_alt") == {}
+def test_english_image_descriptions_hold_no_chinese(laid_out):
+    assert _each(_in(laid_out, "en"), "chinese_in_alt") == {}
 
 
 def test_chart_text_is_at_least_9_px_at_both_widths(laid_out):
@@ -276,9 +284,13 @@ def page_fill(pdf: Path) -> list[float]:
     return [_share(height, rows) for height, rows in _inked_rows(pdf)]
 
 
-def fill_before_about(pdf: Path) -> float:
-    """On the page where 'About this report' starts, the share of the body's height that
-    content above it takes: 0 when the about block stands alone at the top."""
+def fill_before_about(pdf: Path, about: str = "About this report") -> float:
+    """On the page where 'About this report' (`about`, in the PDF's language) starts, the
+    share of the body's height that content above it takes: 0 when the about block stands
+    alone at the top."""
+    heading = r"\s*".join(
+        rf"<word[^>]*>{re.escape(word)}</word>" for word in about.split()
+    ).replace("<word[^>]*>", r'yMin="([\d.]+)"[^>]*>', 1)
     for number, (height, rows) in enumerate(_inked_rows(pdf), 1):
         words = subprocess.run(
             ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(pdf), "-"],
@@ -287,20 +299,30 @@ def fill_before_about(pdf: Path) -> float:
             text=True,
         ).stdout
         found = re.search(
-            r'<page width="[\d.]+" height="([\d.]+)">.*?yMin="([\d.]+)"[^>]*>About</word>\s*'
-            r"<word[^>]*>this</word>\s*<word[^>]*>report</word>",
+            r'<page width="[\d.]+" height="([\d.]+)">.*?' + heading,
             words,
             re.DOTALL,
         )
         if found:
             about = float(found.group(2)) / float(found.group(1)) * height
             return _share(height, [y for y in rows if y < about - 2])
-    raise AssertionError(f"{pdf.name}: no 'About this report'")
+    raise AssertionError(f"{pdf.name}: no '{about}'")
 
 
-def _pdfs(built) -> dict[str, tuple[Path, str]]:
+def _pdfs(built) -> dict[str, tuple[Path, str, str]]:
+    """Each PDF by its file name: (path, the report's title, its language)."""
     manifest = json.loads((built.out / "manifest.json").read_text())
-    return {e["id"]: (built.out / e["outputs"]["pdf"], e["title"]) for e in manifest["reports"]}
+    return {
+        e["outputs"]["pdf"]: (built.out / e["outputs"]["pdf"], e["title"], e["lang"])
+        for e in manifest["reports"]
+    }
+
+
+def _pdf_string(raw: bytes) -> str:
+    """A PDF text string as written: (literal) or <FEFF…> UTF-16 hex."""
+    if raw.startswith(b"<"):
+        return bytes.fromhex(raw[1:-1].decode()).decode("utf-16")
+    return raw[1:-1].decode("latin-1")
 
 
 def _catalog(pdf: Path) -> bytes:
@@ -310,13 +332,15 @@ def _catalog(pdf: Path) -> bytes:
 
 
 def test_pdfs_are_tagged_with_bookmarks_and_language(built, poppler):
-    for report_id, (pdf, _) in _pdfs(built).items():
+    for report_id, (pdf, _, lang) in _pdfs(built).items():
         assert re.search(r"^Tagged:\s+yes$", poppler_text("pdfinfo", pdf), re.MULTILINE), report_id
         catalog = _catalog(pdf)
-        assert b"/Lang (en)" in catalog and b"/Outlines " in catalog, report_id
+        tag = language.tag(lang).encode()
+        assert b"/Lang (" + tag + b")" in catalog and b"/Outlines " in catalog, report_id
         assert b"/StructTreeRoot " in catalog, report_id
-        titles = re.findall(rb"/Title \(([^)]*)\)", pdf.read_bytes())
-        assert b"About this report" in titles, report_id
+        raw = re.findall(rb"/Title (\([^)]*\)|<[0-9A-Fa-f]+>)", pdf.read_bytes())
+        titles = [_pdf_string(title) for title in raw]
+        assert language.gettext(lang, "shell")("About this report") in titles, report_id
         assert len(titles) >= 3, (report_id, titles)
 
 
@@ -325,20 +349,22 @@ def _page_texts(pdf: Path) -> list[str]:
 
 
 def test_pdfs_carry_the_title_on_every_page_and_print_the_about_block(built, poppler):
-    for report_id, (pdf, title) in _pdfs(built).items():
+    for report_id, (pdf, title, lang) in _pdfs(built).items():
+        _ = language.gettext(lang, "shell")
         texts = _page_texts(pdf)
-        short = title[:30]
+        short = title[:30] if lang == "en" else title[:12]
         assert all(short in " ".join(t.split()) for t in texts), report_id
         whole = " ".join(" ".join(texts).split())
-        assert whole.count("About this report") == 1, report_id
-        assert "SHA-256 of the archived copy" in whole and "Build date" in whole, report_id
+        assert whole.count(_("About this report")) == 1, report_id
+        assert _("SHA-256 of the archived copy") in whole and _("Build date") in whole, report_id
 
 
 def test_no_pdf_page_is_near_empty_and_the_about_block_is_never_alone(built, poppler):
     fills, before_about = {}, {}
-    for report_id, (pdf, _) in _pdfs(built).items():
+    for report_id, (pdf, _, lang) in _pdfs(built).items():
         fills[report_id] = [round(f, 2) for f in page_fill(pdf)]
-        before_about[report_id] = round(fill_before_about(pdf), 2)
+        about = language.gettext(lang, "shell")("About this report")
+        before_about[report_id] = round(fill_before_about(pdf, about), 2)
     print("page fill", fills, "; content above 'About this report'", before_about)
     assert {i: f for i, f in fills.items() if min(f[:-1], default=1) < NEAR_EMPTY} == {}
     assert {i: f for i, f in before_about.items() if f == 0} == {}

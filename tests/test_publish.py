@@ -113,7 +113,7 @@ def test_a_publish_of_the_real_build_is_the_site_the_manifest_describes(built, t
     target = tmp_path / "site"
     assert main(["publish", "--out", str(built.out), str(target)]) == 0
     manifest = json.loads((built.out / "manifest.json").read_text())
-    expected = {"index.html", *manifest["downloads"]}
+    expected = {"index.html", "index.zh.html", *manifest["downloads"]}
     for entry in manifest["reports"]:
         expected |= {entry["outputs"]["html"], entry["outputs"]["pdf"]}
         tables = built.out / entry["outputs"]["tables"]

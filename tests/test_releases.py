@@ -13,7 +13,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from report_lib.build.manifest import read_manifest
+from report_lib.build.manifest import entry_key, read_manifest
 from report_lib.build.orchestrate import build
 from report_lib.build.reports import load_reports
 from report_lib.data import dataset
@@ -59,7 +59,7 @@ def test_the_fixture_has_what_the_invariants_need():
 
 def test_every_crime_and_release_gets_its_generated_reports(project):
     f = _figures(project)
-    reports = {r.id: r for r in load_reports(project.report_list)}
+    reports = {r.key: r for r in load_reports(project.report_list)}
     by_notebook = {}
     for report in reports.values():
         by_notebook.setdefault(report.notebook.name, []).append(report.parameters)
@@ -72,8 +72,9 @@ def test_every_crime_and_release_gets_its_generated_reports(project):
     )
     manifest = read_manifest(project)
     assert manifest["status"] == "ok"
-    assert [e["id"] for e in manifest["reports"]] == list(reports)
-    groups = [e["group"] for e in manifest["reports"]]
+    assert [entry_key(e) for e in manifest["reports"]] == list(reports)
+    english = [e for e in manifest["reports"] if e["lang"] == "en"]
+    groups = [e["group"] for e in english]
     assert {"Crime profiles", "Releases"} <= set(groups)
     assert all(groups.index(g) == i or groups[i - 1] == g for i, g in enumerate(groups))
 

@@ -237,7 +237,7 @@ def test_links_come_only_from_checked_ids_and_names(notebook, site):
     nb = copy.deepcopy(notebook)
     nb.metadata["report_lib"] = {**report_metadata(), **site}
     links = re.findall(r'href="([^"]*)"', render_html(nb))
-    allowed = re.compile(r"#\w+|index\.html|ok\.pdf|figures\.csv")  # anchors, the shell's
+    allowed = re.compile(r"#\w+|index\.html|ok\.pdf|ok\.zh\.html|figures\.csv")  # the shell's
     assert [link for link in links if not allowed.fullmatch(link)] == []
 
 
@@ -252,7 +252,14 @@ def test_the_site_bar_links_index_other_reports_pdf_and_tables(notebook):
     page = render_html(nb)
     bar = page[page.index('<nav aria-label="Site"') : page.index("</nav>")]
     links = re.findall(r'href="([^"]*)"', bar)
-    assert links == ["index.html", "two.html", "one.pdf", "tables/one/shares.csv", "figures.csv"]
+    assert links == [
+        "index.html",
+        "two.html",
+        "one.pdf",
+        "tables/one/shares.csv",
+        "figures.csv",
+        "one.zh.html",  # the same report in Chinese
+    ]
     assert "Chart data: Shares (CSV)" in bar
 
 

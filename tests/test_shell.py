@@ -236,6 +236,7 @@ def test_figures_csv_from_a_dataset_without_a_column_is_a_located_error(tmp_path
 def _site(out: Path, downloads: object) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     (out / "index.html").write_text("<p>index</p>")
+    (out / "index.zh.html").write_text("<p>索引</p>")
     (out / "figures.csv").write_text("source\n")
     (out / "secret.txt").write_text("no")
     return {"status": "ok", "reports": [], "downloads": downloads}
@@ -243,8 +244,9 @@ def _site(out: Path, downloads: object) -> dict:
 
 def test_publish_takes_the_downloads_the_manifest_lists(tmp_path):
     manifest = _site(tmp_path / "out", ["figures.csv"])
-    assert publish.site_files(tmp_path / "out", manifest) == ["index.html", "figures.csv"]
-    assert publish.site_files(tmp_path / "out", {**manifest, "downloads": []}) == ["index.html"]
+    indexes = ["index.html", "index.zh.html"]
+    assert publish.site_files(tmp_path / "out", manifest) == [*indexes, "figures.csv"]
+    assert publish.site_files(tmp_path / "out", {**manifest, "downloads": []}) == indexes
 
 
 @pytest.mark.parametrize("bad", [["../x.csv"], ["secret.txt"], ["a/figures.csv"], "x.csv", [3]])
@@ -327,9 +329,16 @@ def test_the_chinese_shell_comes_from_its_catalog(tmp_path):
     from report_lib.render.html import render_html
 
     nb = build_report_notebook()
-    site = {"reports": [{"id": "one", "title": "One"}, {"id": "two", "title": "Two"}]}
-    nb.metadata["report_lib"] = {**nb.metadata["report_lib"], "id": "one", "site": site}
+    listed = [("one", "One", "一"), ("two", "Two", "二")]
+    reports = [{"id": i, "title": en, "lang": "en"} for i, en, _ in listed]
+    reports += [{"id": i, "title": zh, "lang": "zh"} for i, _, zh in listed]
+    nb.metadata["report_lib"] = {
+        **nb.metadata["report_lib"],
+        "id": "one",
+        "site": {"reports": reports},
+    }
     english, chinese = render_html(nb), render_html(nb, lang="zh")
+    assert ">二</a>" in chinese and ">二</a>" not in english and ">Two</a>" in english
     assert '<html lang="en">' in english and '<html lang="zh-Hans">' in chinese
     switch = '<a class="site-language" href="{}" hreflang="{}" lang="{}">{}</a>'
     assert switch.format("one.zh.html", "zh-Hans", "zh-Hans", "中文") in english
@@ -340,6 +349,7 @@ def test_the_chinese_shell_comes_from_its_catalog(tmp_path):
     about = language.gettext("zh", "shell")("About this report")
     assert about in chinese and about not in english
     assert ZH not in chinese  # a Chinese page needs no Chinese marked inside it
-    index = render_index(Layout(tmp_path, tmp_path / "out"), {"reports": [_report()]}, "zh")
+    zh_entry = {**_report(), "lang": "zh"}
+    index = render_index(Layout(tmp_path, tmp_path / "out"), {"reports": [zh_entry]}, "zh")
     assert '<html lang="zh-Hans">' in index and 'href="alpha.zh.html"' in index
     assert 'href="index.html" hreflang="en"' in index

@@ -12,12 +12,14 @@ from urllib.parse import urlparse
 
 from conftest import poppler_text
 
+from report_lib.language import LANGUAGES
+from report_lib.render.links import index_page
+
 
 def _pages(built) -> list[Path]:
     manifest = json.loads((built.out / "manifest.json").read_text())
-    return [built.out / "index.html"] + [
-        built.out / e["outputs"]["html"] for e in manifest["reports"]
-    ]
+    indexes = [built.out / index_page(lang) for lang in LANGUAGES]
+    return indexes + [built.out / e["outputs"]["html"] for e in manifest["reports"]]
 
 
 def test_every_page_is_offline_clean_and_whole(built, browser):
@@ -50,15 +52,21 @@ def test_links_from_every_page_resolve(built):
         links = re.findall(r'href="([^"#]+)"', page.read_text(encoding="utf-8"))
         for link in links:
             assert "://" not in link and (built.out / link).is_file(), (page.name, link)
-        if page.name == "index.html":
-            reports = {e["outputs"][kind] for e in manifest["reports"] for kind in ("html", "pdf")}
+        indexes = {index_page(lang): lang for lang in LANGUAGES}
+        if page.name in indexes:  # each index links its own language's reports and tables
+            mine = [e for e in manifest["reports"] if e["lang"] == indexes[page.name]]
+            reports = {e["outputs"][kind] for e in mine for kind in ("html", "pdf")}
             assert reports | set(manifest["downloads"]) <= set(links)
-            tables = {p.relative_to(built.out).as_posix() for p in built.out.glob("tables/*/*.csv")}
+            tables = {
+                p.relative_to(built.out).as_posix()
+                for e in mine
+                for p in (built.out / e["outputs"]["tables"]).glob("*.csv")
+            }
             assert tables <= set(links)
 
 
 def test_reports_show_no_code_and_no_traceback(built):
-    for path in _pages(built)[1:]:
+    for path in _pages(built)[len(LANGUAGES) :]:
         html = path.read_text(encoding="utf-8")
         assert 'class="highlight' not in html and "Traceback" not in html, path.name
         assert "sha256" in html.lower() or "SHA-256" in html, path.name
@@ -74,7 +82,8 @@ def test_pdfs_are_a4_with_text_and_embedded_fonts(built, poppler):
         assert abs(width - 595.28) < 1 and abs(height - 841.89) < 1
         fonts = poppler_text("pdffonts", pdf).splitlines()[2:]
         assert fonts and all(re.split(r"\s{2,}|\s(?=yes|no)", f) and " yes " in f for f in fonts)
-        assert entry["title"].split(":")[0] in poppler_text("pdftotext", pdf).replace("\n", " ")
+        head = re.split("[:：]", entry["title"])[0]
+        assert head in poppler_text("pdftotext", pdf).replace("\n", " ")
 
 
 def test_key_figures_are_text_in_the_overview_pdf(built, poppler):

@@ -15,11 +15,12 @@ import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
+from typing import TYPE_CHECKING
 
 from report_lib.paths import LOCALE
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 DEFAULT = "en"
 # Report language -> BCP 47 tag (<html lang>, the PDF's /Lang) and Babel locale.
@@ -28,6 +29,12 @@ LOCALES: dict[str, str] = {"en": "en", "zh": "zh_Hans_CN"}
 # Each language's name in itself, for the switch to it.
 NAMES: dict[str, str] = {"en": "English", "zh": "中文"}
 LANGUAGES: tuple[str, ...] = tuple(TAGS)
+# The punctuation that joins parts of a line (a source's title, publisher and date; a list
+# of sources; a label and its value): Chinese uses full-width forms and no space.
+PUNCTUATION: dict[str, dict[str, str]] = {
+    "en": {"comma": ", ", "semicolon": "; ", "colon": ": ", "range": " – "},
+    "zh": {"comma": "，", "semicolon": "；", "colon": "：", "range": "至"},
+}
 DOMAINS: tuple[str, ...] = ("shell", "report", "charts")
 _CODE = re.compile(r"[a-z]{2}")
 
@@ -52,6 +59,12 @@ def tag(lang: str) -> str:
     return TAGS[check(lang)]
 
 
+def suffix(lang: str) -> str:
+    """What a language adds to a file's name: '' for English, '.zh' for Chinese
+    (overview.html, overview.zh.html), one scheme for pages, PDFs, notebooks and tables."""
+    return "" if check(lang) == DEFAULT else f".{lang}"
+
+
 def locale(lang: str) -> str:
     """The Babel locale a language's numbers and dates are formatted in."""
     return LOCALES[check(lang)]
@@ -66,6 +79,8 @@ def catalog_path(lang: str, domain: str) -> Path:
 @cache
 def catalog(lang: str, domain: str) -> Catalog:
     """The parsed catalog of one language and domain (read once per process)."""
+    from babel.messages.pofile import read_po  # here: the build's start-up needs no Babel
+
     path = catalog_path(lang, domain)
     with path.open("rb") as file:
         return read_po(file, locale=locale(lang), domain=domain)
@@ -81,6 +96,23 @@ def messages(lang: str, domain: str) -> dict[str, str]:
         text = message.string if isinstance(message.string, str) else ""
         table[message.id] = text or (message.id if lang == DEFAULT else "")
     return table
+
+
+def date_text(iso: str, lang: str) -> str:
+    """A date of the build's records (YYYY-MM-DD) as a reader of `lang` reads it: English
+    keeps the ISO date (unambiguous, and what the records say), Chinese writes
+    2022年2月21日 (Babel). Anything else (an 'unknown' build date) is returned as it is."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    if check(lang) == DEFAULT:
+        return day.isoformat()
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=locale(lang))
 
 
 def N_(message: str) -> str:

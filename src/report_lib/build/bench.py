@@ -28,7 +28,10 @@ from typing import Any
 import yaml
 
 from report_lib import atomic
+from report_lib.build.messages import translated
 from report_lib.build.reports import Report, load_reports
+from report_lib.language import DEFAULT as DEFAULT_LANGUAGE
+from report_lib.language import LANGUAGES
 from report_lib.paths import Layout
 
 SCALES = (10, 100, 300)
@@ -49,20 +52,25 @@ def _copy_project(root: Path, into: Path, only: list[str] | None = None) -> Layo
 
 
 def _write_list(layout: Layout, reports: list[Report]) -> None:
-    """The copy's report list, written out report by report (its rules already expanded)."""
+    """The copy's report list, written out report by report (its rules already expanded);
+    `reports` in every language, as load_reports gives them."""
+    texts = {(r.id, r.lang): r for r in reports}
+    english = [r for r in reports if r.lang == DEFAULT_LANGUAGE]
     entries = [
         {
             "id": r.id,
             "notebook": r.notebook.name,
             "title": r.title,
             "summary": r.summary,
+            "title_zh": texts[r.id, "zh"].title,
+            "summary_zh": texts[r.id, "zh"].summary,
             "parameters": r.parameters,
             "group": r.group,
         }
-        for r in reports
+        for r in english
     ]
-    groups = list(dict.fromkeys(r.group for r in reports))
-    document = {"groups": groups, "reports": entries}
+    groups = {r.group: texts[r.id, "zh"].group for r in english}
+    document = {"groups": [{"en": en, "zh": zh} for en, zh in groups.items()], "reports": entries}
     (layout.notebooks / "reports.yml").write_text(yaml.safe_dump(document, allow_unicode=True))
 
 
@@ -189,9 +197,19 @@ def _naive_parameters(report: Report, layout: Layout, tables: Path) -> dict[str,
     """What the build passes the notebook: the data's paths and the report's parameters."""
     import papermill
 
-    paths = {**layout.notebook_paths(tables), "tables_dir": str(tables)}
+    paths = {**layout.notebook_paths(tables), "tables_dir": str(tables), "lang": report.lang}
     declared = papermill.inspect_notebook(str(report.notebook))
     return {**{k: v for k, v in paths.items() if k in declared}, **report.parameters}
+
+
+def _naive_source(report: Report, out: Path) -> Path:
+    """The notebook papermill runs: a report in another language runs its translated copy,
+    as the build does."""
+    if report.lang == DEFAULT_LANGUAGE:
+        return report.notebook
+    source = out / f"{report.key}.source.ipynb"
+    source.write_text(translated(report.notebook, report.lang), encoding="utf-8")
+    return source
 
 
 def naive(layout: Layout) -> float:
@@ -202,9 +220,10 @@ def naive(layout: Layout) -> float:
     out.mkdir()
     commands = []
     for report in load_reports(layout.report_list):
-        executed = out / f"{report.id}.ipynb"
-        parameters = _naive_parameters(report, layout, out / "tables" / report.id)
-        run = [_tool("papermill"), str(report.notebook), str(executed), "-k", "report-lib"]
+        executed = out / f"{report.key}.ipynb"
+        parameters = _naive_parameters(report, layout, out / "tables" / report.key)
+        source = _naive_source(report, out)
+        run = [_tool("papermill"), str(source), str(executed), "-k", "report-lib"]
         run += ["--cwd", str(layout.notebooks), "-y", json.dumps(parameters), "--no-progress-bar"]
         convert = [_tool("jupyter"), "nbconvert", "--output-dir", str(out), str(executed)]
         commands += [run, [*convert, "--to", "html"], [*convert, "--to", "report_pdf"]]
@@ -257,7 +276,7 @@ def floor(layout: Layout) -> dict[str, Any]:
 
     plan = []
     for report in load_reports(layout.report_list):
-        tables = layout.root / "floor" / report.id
+        tables = layout.root / "floor" / report.key
         tables.mkdir(parents=True)
         nb = parameterize_notebook(
             load_notebook_node(str(report.notebook)),
@@ -325,14 +344,22 @@ def kernel_start(layout: Layout) -> dict[str, float]:
     return results
 
 
-def _scaled(layout: Layout, count: int) -> None:
-    """A report list of `count` crime profiles, the crimes taken in turn."""
+def _scaled(layout: Layout, count: int) -> int:
+    """A report list of about `count` reports: crime profiles, the crimes taken in turn,
+    each in every language. Returns how many reports it makes."""
     reports = load_reports(layout.report_list)
     profiles = [r for r in reports if r.notebook.name == SCALED_NOTEBOOK]
     if not profiles:
         raise RuntimeError(f"no report of {SCALED_NOTEBOOK} to repeat for the scale series")
-    scaled = [replace(profiles[i % len(profiles)], id=f"profile-{i:03d}") for i in range(count)]
+    by_lang = [[r for r in profiles if r.lang == lang] for lang in LANGUAGES]
+    subjects = max(1, count // len(LANGUAGES))
+    scaled = [
+        replace(same[i % len(same)], id=f"profile-{i:03d}")
+        for same in by_lang
+        for i in range(subjects)
+    ]
     _write_list(layout, scaled)
+    return len(scaled)
 
 
 def _mean(timings: list[dict[str, float]], key: str) -> float:
@@ -346,7 +373,7 @@ def _scale_series(
     previous: dict[str, Any] | None = None
     for count in scales:
         layout = _copy_project(root, base / f"scale-{count}")
-        _scaled(layout, count)
+        count = _scaled(layout, count)
         built = _build_command(layout, "zygote")
         row = {
             "reports": count,

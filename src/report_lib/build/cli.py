@@ -10,11 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from report_lib import paths
+from report_lib import language, paths
 from report_lib.build import lock
 from report_lib.build.engine import DEFAULT as DEFAULT_ENGINE
 from report_lib.build.engine import ENGINES
 from report_lib.errors import DataError, lines
+from report_lib.language import LANGUAGES
 
 EXIT_BAD_INPUT = 2
 
@@ -47,6 +48,7 @@ def _build(args: argparse.Namespace) -> int:
         stats=stats,
         wait_s=args.wait,
         engine=args.engine,
+        langs=args.langs,
     )
     if args.timings:
         from report_lib import atomic
@@ -122,6 +124,17 @@ def _wait_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _languages(text: str) -> tuple[str, ...]:
+    """'en,zh' or 'en zh' -> ('en', 'zh'): every name a report language, none twice."""
+    names = tuple(dict.fromkeys(text.replace(",", " ").split()))
+    if not names:
+        raise argparse.ArgumentTypeError("no language given")
+    try:
+        return tuple(language.check(name) for name in names)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="report-lib", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +157,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--timings", type=Path, metavar="JSON", help="write each report's timings there"
+    )
+    build.add_argument(
+        "--langs",
+        type=_languages,
+        default=LANGUAGES,
+        metavar="LANGS",
+        help=f"languages to build, comma-separated (default: {','.join(LANGUAGES)})",
     )
     build.add_argument("only", nargs="*", help="report ids to build (default: all)")
     _wait_option(build)

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from report_lib.build.engine import DEFAULT, ENGINES, KERNEL, start_zygote
+from report_lib.build.reports import LANG_PARAMETER
+from report_lib.language import DEFAULT as DEFAULT_LANGUAGE
+
+SOURCE = "source.ipynb"  # a notebook's translated copy, run instead of it
 
 Then = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
@@ -69,13 +73,27 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
     work = Path(job["output"]).parent
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    lang = job.get("lang", DEFAULT_LANGUAGE)
+    if LANG_PARAMETER in declared:  # always: a notebook's own default is never the build's
+        parameters[LANG_PARAMETER] = lang
+    source = job["input"]
+    if lang != DEFAULT_LANGUAGE:  # its markdown cells in the report's language
+        from report_lib.build.messages import translated
+        from report_lib.errors import DataError
+
+        source = str(work / SOURCE)
+        try:
+            text = translated(Path(job["input"]), lang)
+        except DataError as exc:  # a cell edited since it was translated: this report fails
+            return {"id": job["id"], "ok": False, "error": str(exc)}
+        Path(source).write_text(text, encoding="utf-8")
     started = time.perf_counter()
     sockets = tempfile.TemporaryDirectory(prefix="rl-")
     config = kernel_config(Path(sockets.name), job.get("zygote"))
     try:
         with sockets, _kernel_log(work / "kernel.log", quiet=not job["progress"]):
             papermill.execute_notebook(
-                job["input"],
+                source,
                 job["output"],
                 parameters=parameters,
                 kernel_name=KERNEL,

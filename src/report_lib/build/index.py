@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from report_lib import atomic, ids
+from report_lib import atomic, ids, language
 from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import load_reference
 from report_lib.errors import DataError
@@ -30,9 +30,14 @@ CHANGE_LABELS = {
 }
 
 
-def _source_dates(report: dict[str, Any]) -> str:
+def _source_dates(report: dict[str, Any], lang: str) -> str:
+    """The first and last date of a report's sources: '2022-02-21 – 2023-03-02',
+    '2022年2月21日至2023年3月2日'."""
     dates = sorted({s["date"] for s in report.get("sources", []) if isinstance(s, dict)})
-    return " – ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else ""
+    if not dates:
+        return ""
+    shown = [language.date_text(d, lang) for d in dict.fromkeys([dates[0], dates[-1]])]
+    return language.PUNCTUATION[lang]["range"].join(shown)
 
 
 def _changes(entry: dict[str, Any], _) -> Markup:
@@ -52,7 +57,7 @@ def _report(layout: Layout, entry: dict[str, Any], lang: str, _) -> dict[str, An
     report_id = entry.get("id")
     if not ids.is_valid(report_id):
         return None
-    tables = links.table_names(layout.out / links.table_folder(report_id))
+    tables = links.table_names(layout.out / links.table_folder(report_id, lang))
     return {
         "title": str(entry.get("title") or report_id),
         "group": str(entry.get("group") or ""),
@@ -61,8 +66,10 @@ def _report(layout: Layout, entry: dict[str, Any], lang: str, _) -> dict[str, An
         "pdf": links.report_pdf(report_id, lang),
         "build_date": str(entry.get("build_date") or ""),
         "changes": _changes(entry, _),
-        "source_dates": _source_dates(entry),
-        "tables": [(links.table_csv(report_id, name), links.table_label(name)) for name in tables],
+        "source_dates": _source_dates(entry, lang),
+        "tables": [
+            (links.table_csv(report_id, name, lang), links.table_label(name)) for name in tables
+        ],
     }
 
 
@@ -74,7 +81,7 @@ def _groups(reports: list[dict[str, Any]], _) -> list[tuple[str, list[dict[str, 
     return list(groups.items())
 
 
-def site_summary(layout: Layout) -> summary.Summary | None:
+def site_summary(layout: Layout, lang: str = i18n.DEFAULT) -> summary.Summary | None:
     """Key figures and findings of the whole dataset, read from data/processed (the build
     never re-runs a notebook for the index); None before the data step has run."""
     if not (layout.processed / SOURCES_CSV).is_file():
@@ -82,7 +89,7 @@ def site_summary(layout: Layout) -> summary.Summary | None:
     try:
         figures = load_figures(layout.processed)
         sources = load_table(SOURCES_CSV, layout.processed)
-        labels = summary.Labels.of(load_reference(layout.reference), sources)
+        labels = summary.Labels.of(load_reference(layout.reference), sources, lang)
     except DataError:
         return None
     return summary.for_site(figures, labels)
@@ -92,8 +99,10 @@ def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFA
     """The index page's HTML for `manifest`, its shell in `lang`."""
     _ = i18n.translator(lang)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(BUILD_TEMPLATES), autoescape=True)
-    env.globals.update(_=_, links=links, time_tag=i18n.time_tag, code=_code)
-    reports = [_report(layout, entry, lang, _) for entry in manifest["reports"]]
+    time_tag = lambda value: i18n.time_tag(value, lang)  # noqa: E731
+    env.globals.update(_=_, links=links, time_tag=time_tag, code=_code)
+    mine = [e for e in manifest["reports"] if e.get("lang", i18n.DEFAULT) == lang]
+    reports = [_report(layout, entry, lang, _) for entry in mine]
     html = env.get_template("index.html.j2").render(
         lang=i18n.tag(lang),
         shell_lang=lang,
@@ -102,10 +111,12 @@ def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFA
         build_date=str(manifest.get("build_date") or ""),
         groups=_groups([r for r in reports if r], _),
         figures=links.FIGURES_CSV,
-        summary=site_summary(layout),
+        summary=site_summary(layout, lang),
     )
     return mark_chinese(html)
 
 
 def write_index(layout: Layout, manifest: dict[str, Any]) -> None:
-    atomic.write_text(layout.index, render_index(layout, manifest))
+    """The index in every language: index.html, index.zh.html."""
+    for lang in language.LANGUAGES:
+        atomic.write_text(layout.out / links.index_page(lang), render_index(layout, manifest, lang))

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from report_lib import atomic
+from report_lib import atomic, ids, language
 from report_lib.build.reports import Report
 from report_lib.paths import Layout
+from report_lib.render import links
 
 OK = "ok"
 BUILDING = "building"  # a build is running, or was killed before it wrote the index
@@ -19,13 +21,29 @@ INCOMPLETE = "incomplete"
 
 
 def outputs_of(report: Report) -> dict[str, str]:
-    """Where a report's outputs live, relative to outputs/; built from its checked id."""
+    """Where a report's outputs live, relative to outputs/; built from its checked id and
+    language (links.py makes the same names)."""
     return {
-        "notebook": f"notebooks/{report.id}.ipynb",
-        "html": f"{report.id}.html",
-        "pdf": f"{report.id}.pdf",
-        "tables": f"tables/{report.id}",
+        "notebook": f"notebooks/{report.key}.ipynb",
+        "html": links.report_page(report.id, report.lang),
+        "pdf": links.report_pdf(report.id, report.lang),
+        "tables": links.table_folder(report.id, report.lang),
     }
+
+
+def entry_key(entry: dict[str, Any]) -> str | None:
+    """The key of a manifest entry ('overview.zh'), or None for one no build wrote."""
+    lang = entry.get("lang", language.DEFAULT)
+    if not ids.is_valid(entry.get("id")) or lang not in language.LANGUAGES:
+        return None
+    return f"{entry['id']}{language.suffix(lang)}"
+
+
+def report_of(entry: dict[str, Any]) -> Report | None:
+    """A manifest entry as a report (id and language only), for naming its outputs."""
+    if entry_key(entry) is None:
+        return None
+    return Report(entry["id"], Path(), "", "", lang=entry.get("lang", language.DEFAULT))
 
 
 def empty() -> dict[str, Any]:

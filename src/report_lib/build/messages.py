@@ -50,6 +50,32 @@ def cell_text(source: str | list[str]) -> str:
     return ("".join(source) if isinstance(source, list) else source).rstrip()
 
 
+def translated(notebook: Path, lang: str) -> str:
+    """The notebook with each shown markdown cell in `lang`, from the `report` catalog, as
+    the text of an .ipynb; the code cells are untouched (they read `lang` as a parameter).
+    A cell whose text the catalog lacks is bad input: one line naming notebook and cell."""
+    from report_lib.errors import DataError
+
+    document = json.loads(notebook.read_text(encoding="utf-8"))
+    if lang == language.DEFAULT:
+        return json.dumps(document, ensure_ascii=False)
+    _ = language.gettext(lang, "report")
+    for number, cell in enumerate(document["cells"]):
+        if cell["cell_type"] != "markdown" or HIDDEN in cell["metadata"].get("tags", []):
+            continue
+        try:
+            cell["source"] = _(cell_text(cell["source"]))
+        except language.MissingMessage:
+            where = language.catalog_path(lang, "report").relative_to(language.LOCALE.parent)
+            raise DataError(
+                notebook,
+                f"markdown cell {number + 1} is not translated in {where}: run "
+                "`report-lib messages` and fill its msgstr",
+                field=str(cell.get("id", number + 1)),
+            ) from None
+    return json.dumps(document, ensure_ascii=False)
+
+
 def used(notebooks: Path) -> dict[str, set[str]]:
     """Domain -> every message the code, templates and notebooks ask for."""
     report = PACKAGE / "report"

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from report_lib import atomic, ids
+from report_lib import atomic
 from report_lib.build import changes, lock, pages, quick
 from report_lib.build.downloads import write_figures
 from report_lib.build.engine import DEFAULT
@@ -40,16 +40,26 @@ from report_lib.build.manifest import (
     FAILED,
     INCOMPLETE,
     OK,
+    entry_key,
     outputs_of,
     read_manifest,
+    report_of,
     write_manifest,
 )
 from report_lib.build.navigation import listing, page_metadata
 from report_lib.build.provenance import build_date, provenance, revision
-from report_lib.build.reports import Report, check_parameters, load_reports, parameter_codes
+from report_lib.build.reports import (
+    LANG_PARAMETER,
+    Report,
+    check_parameters,
+    load_reports,
+    parameter_codes,
+)
 from report_lib.errors import DataError
-from report_lib.paths import BUILD_LOCK, INDEX, MANIFEST, Layout, contained
-from report_lib.render.links import FIGURES_CSV
+from report_lib.language import DEFAULT as DEFAULT_LANGUAGE
+from report_lib.language import LANGUAGES
+from report_lib.paths import BUILD_LOCK, MANIFEST, Layout, contained
+from report_lib.render.links import FIGURES_CSV, index_page
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -78,13 +88,14 @@ def _work_to_do(report: Report, entry: dict | None, keys: Keys, layout: Layout) 
 
 
 def _job(report: Report, layout: Layout, render: dict[str, Any]) -> dict[str, Any]:
-    work = contained(layout.out, layout.work.relative_to(layout.out) / report.id)
+    work = contained(layout.out, layout.work.relative_to(layout.out) / report.key)
     paths = layout.notebook_paths(work / "tables")
     return {
-        "id": report.id,
+        "id": report.key,
         "input": str(report.notebook),
-        "output": str(work / f"{report.id}.ipynb"),
+        "output": str(work / f"{report.key}.ipynb"),
         "paths": paths,
+        "lang": report.lang,
         "parameters": report.parameters,
         "cwd": str(layout.notebooks),
         "progress": sys.stderr.isatty(),
@@ -113,11 +124,11 @@ def _pages_in_worker(job: dict[str, Any], result: dict[str, Any]) -> dict[str, A
 
 def _promote(report: Report, layout: Layout) -> None:
     """Move a freshly executed notebook and its tables from the work folder into out/."""
-    work = layout.work / report.id
+    work = layout.work / report.key
     outputs = outputs_of(report)
     notebook = contained(layout.out, outputs["notebook"])
     notebook.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(work / f"{report.id}.ipynb", notebook)
+    os.replace(work / f"{report.key}.ipynb", notebook)
     os.utime(notebook)  # newer than its HTML until that is written
     tables = contained(layout.out, outputs["tables"])
     staged = work / "tables"
@@ -141,7 +152,7 @@ class _Printing:
         self.started: dict[str, float] = {}
 
     def submit(self, report: Report, made: pages.Pages, ran: str) -> None:
-        self.started[report.id] = time.perf_counter()
+        self.started[report.key] = time.perf_counter()
         self.pending.append((report, made, self.printer.submit(made.printed), ran))
 
     def done(self, wait: bool = False) -> Iterator[tuple[Report, pages.Pages, bytes, str]]:
@@ -191,8 +202,8 @@ def _executed(report: Report, layout: Layout) -> NotebookNode:
 
 
 def _keep_failed(report: Report, layout: Layout) -> Path:
-    failed = contained(layout.out, f"{layout.failed.name}/{report.id}.ipynb")
-    executed = layout.work / report.id / f"{report.id}.ipynb"
+    failed = contained(layout.out, f"{layout.failed.name}/{report.key}.ipynb")
+    executed = layout.work / report.key / f"{report.key}.ipynb"
     if executed.exists():
         failed.parent.mkdir(parents=True, exist_ok=True)
         os.replace(executed, failed)
@@ -214,6 +225,9 @@ def _check_all(reports: list[Report], layout: Layout, browser: bool) -> None:
     for report in reports:
         declared = papermill.inspect_notebook(str(report.notebook))
         check_parameters(layout.report_list, report, declared, codes)
+        if report.lang != DEFAULT_LANGUAGE and LANG_PARAMETER not in declared:
+            message = f"no '{LANG_PARAMETER}' parameter: it cannot make report {report.key}"
+            raise DataError(report.notebook, message, field="parameters")
 
 
 def _printer(stack: contextlib.ExitStack, workers: int) -> ParallelPrinter:
@@ -234,6 +248,7 @@ def _entry(
     notebook = label(report.notebook, layout)
     return {
         "id": report.id,
+        "lang": report.lang,
         "title": report.title,
         "summary": report.summary,
         "notebook": notebook,
@@ -253,12 +268,12 @@ def _entry(
 def _stale(layout: Layout, reports: list[Report], recorded: list[dict]) -> list[Path]:
     """Outputs no build should publish: those of reports no longer listed (as the last
     manifest recorded them) and every failed notebook: one stays only while its report fails."""
-    listed = {r.id for r in reports}
+    listed = {r.key for r in reports}
     stale = []
     for entry in recorded:
-        if entry["id"] not in listed and ids.is_valid(entry["id"]):
-            report_outputs = outputs_of(Report(entry["id"], Path(), "", ""))
-            stale += [layout.out / path for path in report_outputs.values()]
+        old = report_of(entry)
+        if old is not None and old.key not in listed:
+            stale += [layout.out / path for path in outputs_of(old).values()]
     if layout.failed.is_dir():
         stale += sorted(layout.failed.glob("*.ipynb"))  # kept only while their report fails
     return [p for p in stale if p.exists() or p.is_symlink()]
@@ -272,14 +287,15 @@ def _set_aside(path: Path) -> Path:
 def _check_paths(layout: Layout, reports: list[Report], stale: list[Path]) -> None:
     """Prove every path the build may write or delete inside out/ before anything is: a
     link inside out/ that leads elsewhere stops the build here, not half-way through."""
-    relative = [Path(MANIFEST), Path(INDEX)] + [p.relative_to(layout.out) for p in stale]
+    relative = [Path(MANIFEST), *(p.relative_to(layout.out) for p in _indexes(layout))]
+    relative += [p.relative_to(layout.out) for p in stale]
     for report in reports:
         outputs = outputs_of(report)
         relative += [Path(path) for path in outputs.values()]
         relative += [
             _set_aside(Path(outputs["tables"])),
-            layout.work.relative_to(layout.out) / report.id,
-            layout.failed.relative_to(layout.out) / f"{report.id}.ipynb",
+            layout.work.relative_to(layout.out) / report.key,
+            layout.failed.relative_to(layout.out) / f"{report.key}.ipynb",
         ]
     for path in relative:
         contained(layout.out, path)
@@ -298,9 +314,14 @@ def _prune(layout: Layout, paths: list[Path], failed_ids: set[str]) -> None:
         layout.failed.rmdir()  # only when empty
 
 
+def _indexes(layout: Layout) -> list[Path]:
+    """The index page of every language."""
+    return [layout.out / index_page(lang) for lang in LANGUAGES]
+
+
 def _outputs(layout: Layout, reports: list[Report]) -> list[Path]:
     """What a finished build leaves in out/: the site's files and each report's."""
-    site = [layout.manifest, layout.index, layout.out / FIGURES_CSV]
+    site = [layout.manifest, *_indexes(layout), layout.out / FIGURES_CSV]
     return site + [layout.out / path for r in reports for path in outputs_of(r).values()]
 
 
@@ -323,13 +344,15 @@ def build(
     stats: list[dict] | None = None,
     wait_s: float = lock.DEFAULT_WAIT_S,
     engine: str = DEFAULT,
+    langs: tuple[str, ...] = LANGUAGES,
 ) -> int:
     """Bring outputs/ up to date; returns the exit status. `show_code` keeps the code
     cells in the HTML (never in the PDF); `stats` receives each report's timings;
     `engine` says how kernels start (report_lib.build.engine): it is in no fingerprint,
-    since both engines give the same notebooks."""
+    since both engines give the same notebooks. `only` (report ids) and `langs` limit
+    what is built, as a filter: the other reports keep their outputs as they are."""
     with lock.held(layout.root / BUILD_LOCK, "report", wait_s):
-        return _build(layout, jobs, only, show_code, stats, engine)
+        return _build(layout, jobs, only, show_code, stats, engine, langs)
 
 
 def _build(
@@ -339,27 +362,29 @@ def _build(
     show_code: bool,
     stats: list[dict] | None,
     engine: str,
+    langs: tuple[str, ...],
 ) -> int:
     seen = quick.snapshot(input_paths(layout))  # before anything is read
     reports = load_reports(layout.report_list)
     _check_only(only, reports, layout)
     manifest = read_manifest(layout, warn=True)
-    previous = {entry["id"]: entry for entry in manifest["reports"]}
+    previous = {entry_key(entry): entry for entry in manifest["reports"]}
     run_shared, render_shared = run_inputs(layout), render_inputs(layout)
     options = {"show_code": show_code, "site": listing(reports)}
-    keys = {r.id: fingerprint(r, run_shared, render_shared, layout, options) for r in reports}
-    work = {r.id: _work_to_do(r, previous.get(r.id), keys[r.id], layout) for r in reports}
-    if only:
-        work = {i: w if i in only else None for i, w in work.items()}
-    to_run = [r for r in reports if work[r.id] == "run"]
-    to_render = [r for r in reports if work[r.id] == "render"]
+    keys = {r.key: fingerprint(r, run_shared, render_shared, layout, options) for r in reports}
+    work = {r.key: _work_to_do(r, previous.get(r.key), keys[r.key], layout) for r in reports}
+    chosen = {r.key for r in reports if (not only or r.id in only) and r.lang in langs}
+    work = {key: w if key in chosen else None for key, w in work.items()}
+    to_run = [r for r in reports if work[r.key] == "run"]
+    to_render = [r for r in reports if work[r.key] == "render"]
     stale = _stale(layout, reports, manifest["reports"])
     _check_paths(layout, reports, stale)
-    site_ok = layout.index.exists() and (layout.out / FIGURES_CSV).exists()
+    site_ok = all(p.exists() for p in _indexes(layout)) and (layout.out / FIGURES_CSV).exists()
     index_ok = site_ok and manifest.get("status") == OK
-    listed = [e["id"] for e in manifest["reports"]] == [r.id for r in reports]
+    listed = [entry_key(e) for e in manifest["reports"]] == [r.key for r in reports]
+    partial = bool(only) or set(langs) != set(LANGUAGES)
     if not to_run and not to_render and not stale and index_ok and listed:
-        if not only and not show_code:
+        if not partial and not show_code:
             quick.record(layout, seen, _outputs(layout, reports), len(reports))
         print(f"report: all {len(reports)} reports up to date")
         return 0
@@ -372,10 +397,10 @@ def _build(
     )
     rev, date = revision(layout.root), build_date(layout.root)
     record = {"status": BUILDING, "revision": rev, "build_date": date}
-    listed_ids = {r.id for r in reports}
-    kept = [e for e in manifest["reports"] if e["id"] in listed_ids]
+    listed_keys = {r.key for r in reports}
+    kept = [e for e in manifest["reports"] if entry_key(e) in listed_keys]
     write_manifest(layout, {**record, "reports": kept})  # before any output changes
-    by_id = {r.id: r for r in to_run}
+    by_key = {r.key: r for r in to_run}
     failed: set[str] = set()
     render = {"rev": rev, "date": date, "show_code": show_code, "site": listing(reports)}
     built: set[str] = set()
@@ -385,19 +410,19 @@ def _build(
         printing = _Printing(_printer(stack, workers))
 
         def install(report: Report, made: pages.Pages, pdf: bytes, ran: str) -> None:
-            pdf_s = time.perf_counter() - printing.started[report.id]
+            pdf_s = time.perf_counter() - printing.started[report.key]
             _install(report, layout, made, pdf)
             prov = provenance(report, layout, rev, date)
-            previous[report.id] = _entry(
-                report, keys[report.id], prov, rev, layout, previous.get(report.id)
+            previous[report.key] = _entry(
+                report, keys[report.key], prov, rev, layout, previous.get(report.key)
             )
-            built.add(report.id)
-            done = [previous[r.id] for r in reports if r.id in previous]
+            built.add(report.key)
+            done = [previous[r.key] for r in reports if r.key in previous]
             write_manifest(layout, {**record, "reports": done})
-            print(f"  ok {report.id:<28} {ran}, html {made.seconds:4.1f} s, pdf {pdf_s:4.1f} s")
+            print(f"  ok {report.key:<31} {ran}, html {made.seconds:4.1f} s, pdf {pdf_s:4.1f} s")
             if stats is not None:
-                times = {"html_s": made.seconds, "pdf_s": pdf_s, **timings.get(report.id, {})}
-                stats.append({"id": report.id, **times})
+                times = {"html_s": made.seconds, "pdf_s": pdf_s, **timings.get(report.key, {})}
+                stats.append({"id": report.key, **times})
 
         timings: dict[str, dict[str, float]] = {}
         for report in to_render:
@@ -408,18 +433,18 @@ def _build(
             made = pages.make(_executed(report, layout), prov, show_code)
             printing.submit(report, made, "rendered only")
         for result in finished:
-            report = by_id[result["id"]]
+            report = by_key[result["id"]]
             if not result["ok"]:
-                failed.add(report.id)
+                failed.add(report.key)
                 where = _keep_failed(report, layout)
                 print(
-                    f"  FAILED {report.id}: {result['error']} (notebook kept in {where})",
+                    f"  FAILED {report.key}: {result['error']} (notebook kept in {where})",
                     file=sys.stderr,
                 )
                 continue
             _promote(report, layout)
-            made = pages.read(layout.work / report.id, result["pdf_date"], result["html_s"])
-            timings[report.id] = {"run_s": result["seconds"]}
+            made = pages.read(layout.work / report.key, result["pdf_date"], result["html_s"])
+            timings[report.key] = {"run_s": result["seconds"]}
             printing.submit(report, made, f"run {result['seconds']:5.1f} s")
             for printed in printing.done():
                 install(*printed)
@@ -427,9 +452,9 @@ def _build(
             install(*printed)
     shutil.rmtree(layout.work, ignore_errors=True)
     entries = [
-        changes.settle(previous[r.id], r.id in built, r.id in failed)
+        changes.settle(previous[r.key], r.key in built, r.key in failed)
         for r in reports
-        if r.id in previous
+        if r.key in previous
     ]
     _prune(layout, _stale(layout, reports, manifest["reports"]), failed)
     status = FAILED if failed else OK if len(entries) == len(reports) else INCOMPLETE
@@ -438,7 +463,7 @@ def _build(
 
     write_index(layout, final)
     write_manifest(layout, final)
-    if status == OK and not only and not show_code:
+    if status == OK and not partial and not show_code:
         quick.record(layout, seen, _outputs(layout, reports), len(reports))
     if failed:
         print(

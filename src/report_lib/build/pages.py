@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from report_lib import atomic
+from report_lib.language import DEFAULT
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -27,10 +28,10 @@ class Pages(NamedTuple):
 
 
 @cache
-def _printed_exporter() -> ReportPDFExporter:
+def _printed_exporter(lang: str) -> ReportPDFExporter:
     from report_lib.render.pdf import ReportPDFExporter
 
-    return ReportPDFExporter()
+    return ReportPDFExporter(shell_lang=lang)
 
 
 def name_injected_cell(nb: NotebookNode) -> None:
@@ -46,8 +47,9 @@ def make(nb: NotebookNode, prov: dict[str, Any], show_code: bool) -> Pages:
 
     started = time.perf_counter()
     nb.metadata["report_lib"] = prov
-    html = render_html(nb, show_code=show_code)
-    printed, _ = _printed_exporter().page(nb)
+    lang = prov.get("lang", DEFAULT)
+    html = render_html(nb, show_code=show_code, lang=lang)
+    printed, _ = _printed_exporter(lang).page(nb)
     return Pages(html, printed, document_date(nb), time.perf_counter() - started)
 
 

@@ -58,12 +58,14 @@ def provenance(
     named = _charted_sources(tables or layout.out / outputs_of(report)["tables"])
     if isinstance(report.parameters.get("source"), str):
         named.add(report.parameters["source"])
+    zh = report.lang == "zh"
+    title, publisher = ("title_zh", "publisher_zh") if zh else ("title", "publisher")
     with (layout.processed / "sources.csv").open(encoding="utf-8") as handle:
         sources = [
             {
                 "id": r["source_id"],
-                "title": r["title"],
-                "publisher": r["publisher"],
+                "title": r[title],
+                "publisher": r[publisher],
                 "date": r["date"],
                 "files": [{"name": r["file"], "sha256": r["sha256"]}],
             }
@@ -73,6 +75,7 @@ def provenance(
     return {
         "title": report.title,
         "summary": report.summary,
+        "lang": report.lang,
         "sources": sources,
         "parameters": report.parameters,
         "revision": rev,

@@ -14,10 +14,11 @@ from typing import Any
 
 from report_lib import ids
 from report_lib.build import lock, releases
-from report_lib.build.manifest import OK, outputs_of
-from report_lib.build.reports import Report
+from report_lib.build.manifest import OK, outputs_of, report_of
 from report_lib.errors import DataError
-from report_lib.paths import BUILD_LOCK, INDEX, Layout, contained
+from report_lib.language import LANGUAGES
+from report_lib.paths import BUILD_LOCK, Layout, contained
+from report_lib.render.links import index_page
 
 TABLE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.csv")
 PUBLISHED = ("html", "pdf", "tables")
@@ -67,7 +68,8 @@ def _last_good(layout: Layout) -> dict[str, Any]:
 
 def site_files(out: Path, manifest: dict[str, Any]) -> list[str]:
     """What the manifest lists, relative to `out`, each file proven to be inside it."""
-    files = [INDEX, *_downloads(out, manifest.get("downloads", []))]
+    indexes = [index_page(lang) for lang in LANGUAGES]
+    files = [*indexes, *_downloads(out, manifest.get("downloads", []))]
     for entry in manifest["reports"]:
         files += _report_files(out, entry)
     for name in files:
@@ -93,7 +95,10 @@ def _report_files(out: Path, entry: object) -> list[str]:
     if not isinstance(entry, dict):
         raise DataError(manifest, f"{entry!r:.60} is not a report's record", field="reports")
     report_id = ids.check(entry.get("id"), manifest, "id")
-    expected = outputs_of(Report(report_id, Path(), "", ""))
+    report = report_of(entry)
+    if report is None:
+        raise DataError(manifest, f"report {report_id}: unknown language", field="lang")
+    expected = outputs_of(report)
     outputs = entry.get("outputs")
     if not isinstance(outputs, dict) or any(outputs.get(k) != expected[k] for k in PUBLISHED):
         raise DataError(

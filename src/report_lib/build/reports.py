@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from report_lib import ids, paths
+from report_lib import ids, language, paths
 from report_lib.errors import DataError
 
 # Filled in by the build for every notebook that declares them; not report parameters.
 PATH_PARAMETERS = ("processed_dir", "reference_dir", "raw_dir", "corrections_path", "tables_dir")
+LANG_PARAMETER = "lang"  # the report's language: one report per language of the build
+BUILD_PARAMETERS = (*PATH_PARAMETERS, LANG_PARAMETER)
 TYPES = {"str": str, "int": int, "float": (int, float), "bool": bool}
 # A parameter with one of these names must be a code of that reference table.
 CODE_PARAMETERS = {"crime": "crimes", "case": "cases", "source": "sources"}
@@ -29,12 +31,37 @@ _FIELD = re.compile(r"\{(\w+)\}")
 
 @dataclass(frozen=True)
 class Report:
+    """One report in one language; `title`, `summary` and `group` are in that language."""
+
     id: str
     notebook: Path
     title: str
     summary: str
     parameters: dict[str, Any] = field(default_factory=dict)
     group: str = DEFAULT_GROUP
+    lang: str = language.DEFAULT
+
+    @property
+    def key(self) -> str:
+        """What names its files and its manifest entry: 'overview', 'overview.zh'."""
+        return f"{self.id}{language.suffix(self.lang)}"
+
+
+def _texts(entry: dict[str, Any], values: dict[str, str] | None = None) -> dict[str, dict]:
+    """Language -> the title and summary of a list entry or rule (`title`, `title_zh`…)."""
+    fill = (lambda text: _fill(text, values)) if values is not None else (lambda text: text)
+    return {
+        lang: {
+            "title": fill(entry["title" + _column(lang)]),
+            "summary": fill(entry["summary" + _column(lang)]),
+        }
+        for lang in language.LANGUAGES
+    }
+
+
+def _column(lang: str) -> str:
+    """The suffix of a YAML key or CSV column in `lang`: 'title', 'title_zh'."""
+    return "" if lang == language.DEFAULT else f"_{lang}"
 
 
 @dataclass(frozen=True)
@@ -86,57 +113,57 @@ def _subjects(rule: dict[str, Any], data: Data) -> Iterable[tuple[dict[str, str]
         yield {**row, "crime": code, "slug": code.replace("_", "-")}, {"crime": code}
 
 
-def expand(path: Path, rules: list[dict[str, Any]], data: Data) -> list[Report]:
-    reports = []
+def expand(path: Path, rules: list[dict[str, Any]], data: Data) -> list[tuple]:
+    """(id, notebook, texts by language, parameters, rule) of every report the rules make."""
+    reports: list[tuple] = []
     for number, rule in enumerate(rules, 1):
         for values, parameters in _subjects(rule, data):
             report_id = _fill(rule["id"], values)
             ids.check(report_id, path, f"rules[{number - 1}].id")
-            reports.append(
-                Report(
-                    report_id,
-                    path.parent / rule["notebook"],
-                    _fill(rule["title"], values),
-                    _fill(rule["summary"], values),
-                    parameters,
-                    rule["group"],
-                )
-            )
+            reports.append((report_id, rule["notebook"], _texts(rule, values), parameters, rule))
     return reports
 
 
 def load_reports(
     path: Path, processed: Path | None = None, reference: Path | None = None
 ) -> list[Report]:
-    """The reports of the list, then those its rules expand to; every id unique, every
-    notebook a file of the list's folder. The data defaults to the checkout's."""
+    """The reports of the list, then those its rules expand to, each in every language;
+    every id unique, every notebook a file of the list's folder. The data defaults to the
+    checkout's."""
     from report_lib.data import schemas, yamlfile
 
     document, lines = yamlfile.load(path, schemas.REPORTS)
     root = path.parent.parent
-    listed = [
-        Report(
-            entry["id"],
-            path.parent / entry["notebook"],
-            entry["title"],
-            entry["summary"],
-            entry["parameters"],
-            entry.get("group", DEFAULT_GROUP),
-        )
+    made = [
+        (entry["id"], entry["notebook"], _texts(entry), entry["parameters"], entry)
         for entry in document["reports"]
     ]
     rules = document.get("rules", [])
     if rules:
         data = read_data(processed or root / paths.PROCESSED, reference or root / paths.REFERENCE)
-        listed += expand(path, rules, data)
-    order = {name: i for i, name in enumerate(document.get("groups", []))}
-    listed.sort(key=lambda report: order.get(report.group, len(order)))  # stable
+        made += expand(path, rules, data)
+    groups = {group["en"]: group for group in document.get("groups", [])}
+    order = {name: i for i, name in enumerate(groups)}
+    made.sort(key=lambda m: order.get(m[4].get("group", DEFAULT_GROUP), len(order)))  # stable
+    listed = [
+        Report(
+            report_id,
+            path.parent / notebook,
+            texts[lang]["title"],
+            texts[lang]["summary"],
+            parameters,
+            _group(groups, entry.get("group", DEFAULT_GROUP), lang),
+            lang,
+        )
+        for lang in language.LANGUAGES
+        for report_id, notebook, texts, parameters, entry in made
+    ]
     if not listed:
         raise DataError(
             path, "no reports: list some under 'reports' or add 'rules'", field="reports"
         )
     seen: set[str] = set()
-    for number, report in enumerate(listed):
+    for number, report in enumerate(listed[: len(made)]):
         row = lines.get(("reports", number, "id"))  # None for a report a rule made
         if report.id in seen:
             raise DataError(path, f"duplicate report id '{report.id}'", row=row, field="id")
@@ -149,6 +176,11 @@ def load_reports(
                 field="notebook",
             )
     return listed
+
+
+def _group(groups: dict[str, dict[str, str]], name: str, lang: str) -> str:
+    """A group's heading in `lang`; a group not under `groups` keeps its one name."""
+    return groups.get(name, {}).get(lang, name)
 
 
 def parameter_codes(reference: Path, raw: Path) -> dict[str, set[str]]:
@@ -166,8 +198,8 @@ def check_parameters(
     """Refuse what papermill would only warn about: unknown names, wrong types, bad codes."""
     for name, value in report.parameters.items():
         where = f"report {report.id}: parameter '{name}'"
-        if name not in declared or name in PATH_PARAMETERS:
-            known = ", ".join(n for n in declared if n not in PATH_PARAMETERS) or "none"
+        if name not in declared or name in BUILD_PARAMETERS:
+            known = ", ".join(n for n in declared if n not in BUILD_PARAMETERS) or "none"
             raise DataError(
                 path,
                 f"{where} is not declared by {report.notebook.name} (it declares: {known})",

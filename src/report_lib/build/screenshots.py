@@ -10,19 +10,21 @@ import json
 import sys
 from pathlib import Path
 
-from report_lib import ids
-from report_lib.paths import INDEX, MANIFEST, OUTPUTS, contained
-from report_lib.render.links import report_page
+from report_lib.build.manifest import outputs_of, report_of
+from report_lib.language import LANGUAGES
+from report_lib.paths import MANIFEST, OUTPUTS, contained
+from report_lib.render.links import index_page
 
 WIDTHS = (390, 1280)
 HEIGHT = 900
 
 
 def pages(out: Path) -> list[Path]:
-    """The index and every report page the manifest of `out` lists."""
+    """The index and every report page the manifest of `out` lists, in every language."""
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    listed = [e.get("id") for e in manifest.get("reports", []) if isinstance(e, dict)]
-    return [out / INDEX] + [out / report_page(i) for i in listed if ids.is_valid(i)]
+    listed = [report_of(e) for e in manifest.get("reports", []) if isinstance(e, dict)]
+    indexes = [out / index_page(lang) for lang in LANGUAGES]
+    return indexes + [out / outputs_of(r)["html"] for r in listed if r is not None]
 
 
 def path_for(dest: Path, page: Path, width: int) -> Path:

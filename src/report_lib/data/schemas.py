@@ -86,20 +86,37 @@ ORIGIN: dict[str, Any] = {
 }
 
 PARAMETER_VALUE = {"type": ["string", "integer", "number", "boolean"]}
-_REPORT_TEXT = {"title": TEXT, "summary": TEXT, "notebook": FILE_NAME}
+_REPORT_TEXT = {
+    "title": TEXT,
+    "summary": TEXT,
+    "title_zh": {**TEXT, "description": "the title in Chinese"},
+    "summary_zh": {**TEXT, "description": "the summary in Chinese"},
+    "notebook": FILE_NAME,
+}
+_TEXTS = ["title", "summary", "title_zh", "summary_zh"]
 
 REPORTS: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["reports"],
     "properties": {
-        "groups": {"type": "array", "items": TEXT, "uniqueItems": True},
+        "groups": {
+            "type": "array",
+            "uniqueItems": True,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["en", "zh"],
+                "properties": {"en": TEXT, "zh": TEXT},
+                "description": "a section of the index, named in each language",
+            },
+        },
         "reports": {
             "type": "array",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["id", "notebook", "title", "summary", "parameters"],
+                "required": ["id", "notebook", *_TEXTS, "parameters"],
                 "properties": {
                     "id": ID,
                     **_REPORT_TEXT,
@@ -113,7 +130,7 @@ REPORTS: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["for_each", "id", "notebook", "title", "summary", "group"],
+                "required": ["for_each", "id", "notebook", *_TEXTS, "group"],
                 "properties": {
                     "for_each": {"enum": ["crime", "release", "crime_over_time"]},
                     "id": {"type": "string", "pattern": r"^[a-z0-9{}_-]+$"},

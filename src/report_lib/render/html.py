@@ -79,7 +79,8 @@ class ReportHTMLExporter(HTMLExporter):
             message, **values
         )
         environment.globals["links"] = links
-        environment.globals["time_tag"] = i18n.time_tag
+        environment.globals["time_tag"] = lambda value: i18n.time_tag(value, self.shell_lang)
+        environment.globals["punct"] = i18n.joiner(self.shell_lang)
         return environment
 
     def _init_resources(self, resources: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,15 @@ def translator(lang: str = DEFAULT) -> Callable[..., Markup]:
     return _
 
 
-def time_tag(value: object) -> Markup:
-    """A date as <time>, for a message's value: it never wraps inside."""
-    return Markup("<time>{}</time>").format(value)
+def time_tag(value: object, lang: str = DEFAULT) -> Markup:
+    """A date as <time>, for a message's value: it never wraps inside. A Chinese page
+    shows 2022年2月21日 and keeps the ISO date in the `datetime` attribute."""
+    text = language.date_text(str(value), lang)
+    if text == str(value):
+        return Markup("<time>{}</time>").format(value)
+    return Markup('<time datetime="{}">{}</time>').format(value, text)
+
+
+def joiner(lang: str) -> dict[str, str]:
+    """The punctuation of `lang` (report_lib.language.PUNCTUATION), for templates."""
+    return language.PUNCTUATION[language.check(lang)]

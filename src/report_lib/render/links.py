@@ -16,22 +16,17 @@ FIGURES_CSV = "figures.csv"
 TABLE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\.csv")
 
 
-def _suffix(lang: str) -> str:
-    """'' for the default language, else '.<primary subtag>': overview.zh.html."""
-    return "" if lang == i18n.DEFAULT else f".{i18n.tag(lang).split('-')[0]}"
-
-
 def index_page(lang: str = i18n.DEFAULT) -> str:
-    return f"index{_suffix(lang)}.html"
+    return f"index{language.suffix(lang)}.html"
 
 
 def report_page(report_id: object, lang: str = i18n.DEFAULT) -> str | None:
     """`<id>.html` for the default language, `<id>.<lang>.html` for another."""
-    return f"{report_id}{_suffix(lang)}.html" if ids.is_valid(report_id) else None
+    return f"{report_id}{language.suffix(lang)}.html" if ids.is_valid(report_id) else None
 
 
 def report_pdf(report_id: object, lang: str = i18n.DEFAULT) -> str | None:
-    return f"{report_id}{_suffix(lang)}.pdf" if ids.is_valid(report_id) else None
+    return f"{report_id}{language.suffix(lang)}.pdf" if ids.is_valid(report_id) else None
 
 
 def other_languages(report_id: object, lang: str = i18n.DEFAULT) -> list[tuple[str, str, str]]:
@@ -45,16 +40,16 @@ def other_languages(report_id: object, lang: str = i18n.DEFAULT) -> list[tuple[s
     return found
 
 
-def table_folder(report_id: str) -> str:
-    """Where a report's chart tables are published: tables/<id>, from a checked id."""
-    return f"tables/{ids.check(report_id, 'report id', 'id')}"
+def table_folder(report_id: str, lang: str = i18n.DEFAULT) -> str:
+    """Where a report's chart tables are published: tables/<id>, tables/<id>.zh."""
+    return f"tables/{ids.check(report_id, 'report id', 'id')}{language.suffix(lang)}"
 
 
-def table_csv(report_id: object, name: object) -> str | None:
-    """A chart table of a report, published under tables/<id>/."""
+def table_csv(report_id: object, name: object, lang: str = i18n.DEFAULT) -> str | None:
+    """A chart table of a report, published under tables/<id>/ (tables/<id>.zh/)."""
     if not ids.is_valid(report_id) or not isinstance(name, str) or not TABLE.fullmatch(name):
         return None
-    return f"{table_folder(report_id)}/{name}"
+    return f"{table_folder(report_id, lang)}/{name}"
 
 
 def table_label(name: str) -> str:
@@ -73,11 +68,13 @@ def table_names(folder: Path) -> list[str]:
 def other_reports(
     reports: object, current: object, lang: str = i18n.DEFAULT
 ) -> list[tuple[str, str]]:
-    """(link, title) of every listed report but `current`, in the list's order; entries
-    without a valid id or a title are left out."""
+    """(link, title) of every listed report in `lang` but `current`, in the list's order;
+    entries without a valid id or a title are left out."""
     found = []
     for report in reports if isinstance(reports, list) else []:
         if not isinstance(report, dict) or report.get("id") == current:
+            continue
+        if report.get("lang", i18n.DEFAULT) != lang:
             continue
         href, title = report_page(report.get("id"), lang), report.get("title")
         if href and isinstance(title, str) and title:
