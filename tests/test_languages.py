@@ -156,6 +156,9 @@ def test_each_index_lists_its_own_language_and_switches(site):
         assert switch["href"] == links.index_page(other)
 
 
+CODES = ("_id", "crime", "measure", "scope", "case", "qualifier", "unit")  # codes, not words
+
+
 def test_both_languages_plot_the_same_tables(site):
     """A Chinese report shows the figures the English one shows: every chart table has the
     same rows, and the same values in every column that holds no words."""
@@ -173,7 +176,7 @@ def test_both_languages_plot_the_same_tables(site):
             en, zh = (pd.read_csv(folder / name) for folder in (english, chinese))
             assert en.shape == zh.shape and list(en.columns) == list(zh.columns), (report_id, name)
             for column in en.columns:
-                if en[column].dtype != object:
+                if pd.api.types.is_numeric_dtype(en[column]) or column.endswith(CODES):
                     pd.testing.assert_series_equal(en[column], zh[column], check_names=False)
             compared += 1
     assert compared > 0
@@ -187,7 +190,7 @@ def test_a_chinese_pdf_is_a4_with_chinese_text_and_embedded_fonts(built, poppler
             continue
         pdf = html.with_suffix(".pdf")
         info = poppler_text("pdfinfo", pdf)
-        assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), report_id
+        assert re.search(r"Page size:.*\(A4\)", info), report_id
         text = poppler_text("pdftotext", pdf)
         assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 50, report_id
         assert "第1页" in text.replace(" ", ""), report_id  # the running footer, in Chinese

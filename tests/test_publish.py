@@ -37,7 +37,10 @@ def _fake_build(out: Path, version: str, status: str = "ok") -> dict[str, bytes]
     """A small outputs/ folder as a build leaves it, every file naming `version` (and of
     a length of its own), with stale files beside it that must never be published.
     Returns what a publish must copy: path relative to the site, and bytes."""
-    site = {"index.html": f"<h1>reports, build {version}</h1>\n".encode() * 400}
+    site = {
+        "index.html": f"<h1>reports, build {version}</h1>\n".encode() * 400,
+        "index.zh.html": f"<h1>报告，版本 {version}</h1>\n".encode() * 400,
+    }
     entries = []
     for number, report in enumerate(REPORTS, start=1):
         outputs = {
