@@ -86,7 +86,14 @@ ORIGIN: dict[str, Any] = {
 }
 
 PARAMETER_VALUE = {"type": ["string", "integer", "number", "boolean"]}
-_REPORT_TEXT = {"title": TEXT, "summary": TEXT, "notebook": FILE_NAME}
+# title_zh and summary_zh: the Chinese of title and summary (a rule's with `{name_zh}` …).
+_REPORT_TEXT = {
+    "title": TEXT,
+    "summary": TEXT,
+    "title_zh": TEXT,
+    "summary_zh": TEXT,
+    "notebook": FILE_NAME,
+}
 
 REPORTS: dict[str, Any] = {
     "type": "object",
