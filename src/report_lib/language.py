@@ -36,6 +36,29 @@ PUNCTUATION: dict[str, dict[str, str]] = {
     "zh": {"comma": "，", "semicolon": "；", "colon": "：", "range": "至"},
 }
 DOMAINS: tuple[str, ...] = ("shell", "report", "charts")
+# The only Latin words a Chinese page may show outside quotes, names and text marked
+# lang="en" (docs/style.md): the page tests read this one list, so add to it, never fork it.
+ALLOWED_LATIN: tuple[str, ...] = (
+    # Outlets that print their own name in Latin letters in Chinese copy.
+    "CCTV",
+    # File formats a reader downloads or opens, named as Chinese writing names them.
+    "PDF",
+    "CSV",
+    "SVG",
+    "HTML",
+    # The checksum that proves a source unchanged: an algorithm's name, not a word.
+    "SHA-256",
+    # The link to the other language of a report names that language in itself.
+    "English",
+    # Software and fonts credited in 'About this report', by their own names.
+    "Jupyter",
+    "papermill",
+    "nbconvert",
+    "Chromium",
+    "Babel",
+    "Noto",
+    "CJK",
+)
 _CODE = re.compile(r"[a-z]{2}")
 
 

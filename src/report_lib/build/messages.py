@@ -114,4 +114,7 @@ def update(notebooks: Path) -> list[str]:
                 atomic.write_text(path, text)
                 added, dropped = len(ids - set(old)), len(set(old) - ids)
                 changed.append(f"{path.relative_to(language.LOCALE.parent)}: +{added} -{dropped}")
+    # The catalogs read before the rewrite are stale now, for the rest of this process too.
+    language.catalog.cache_clear()
+    language.messages.cache_clear()
     return changed

@@ -5,7 +5,11 @@ into a notebook.
 
 A synopsis quotes the notes, it never makes a figure: every number and every Chinese word
 of a text must stand in the notes (a guiding case's in its own section of CASES.md), so a
-number in the prose of a report is still traceable to a written source."""
+number in the prose of a report is still traceable to a written source. The Chinese
+columns (`*_zh`) are held to the same rule, their numbers read back by value with the
+project's own parser (13万 stands for the notes' 130,000): a Chinese text can only be
+written from the Chinese the notes give, and where they give none it stays empty and the
+Chinese report shows the English text, marked as such."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from report_lib.data.csvfile import read_rows, read_text
+from report_lib.data.numbers import NumberFormatError, number_spans, parse_quantity
 from report_lib.data.sources import Source
 from report_lib.errors import Collector, DataError
 
@@ -33,11 +38,15 @@ GUIDING_COLUMNS = (
     "legal_point_status",
     "unconfirmed",
     "sources",
+    "offence_zh",
+    "synopsis_zh",
+    "legal_point_zh",
 )
 EVENT_COLUMNS = (
     "fact",
     "section",
     "label",
+    "label_zh",
     "text",
     "wording_zh",
     "source_id",
@@ -51,6 +60,8 @@ LEGAL_POINT_STATUS = ("official", "secondary", "unconfirmed")
 SECTIONS = ("event", "policy")
 GUIDING_TEXT = ("title_en", "offence", "personality_right", "synopsis", "legal_point")
 GUIDING_TEXT += ("unconfirmed", "sources")
+# A case's Chinese texts: only the Chinese of its section of CASES.md (empty: none given).
+GUIDING_ZH = ("offence_zh", "synopsis_zh", "legal_point_zh")
 EVENT_TEXT = ("label", "text", "wording_zh", "sources")
 CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 NUMBER = re.compile(r"\d(?:[\d,.\-]*\d)?")
@@ -83,6 +94,39 @@ def case_section(notes: str, number: str) -> str:
     return found.group() if found else ""
 
 
+def quantities(text: str) -> set[int | float]:
+    """The values of the numbers of a text as the project's parser reads them, a number
+    followed by its scale word read whole ('2.5 million' is 2500000, and 2.5)."""
+    spans, found = number_spans(text), set()
+    for i, (start, end) in enumerate(spans):
+        joined = spans[i + 1][1] if i + 1 < len(spans) and spans[i + 1][0] - end <= 1 else end
+        for piece in {text[start:end], text[start:joined]}:
+            try:
+                found.add(parse_quantity(piece).value)
+            except NumberFormatError:
+                continue
+    return found
+
+
+def _unquoted_zh(text: str, notes: str) -> str | None:
+    """The first number of a Chinese text whose value the notes do not give, or its first
+    Chinese word (numbers and their 余 taken out) that no Chinese word of the notes holds."""
+    known, words, rest = quantities(notes), HAN.findall(notes), text
+    for start, end in reversed(number_spans(text)):
+        token = text[start:end]
+        try:
+            value = parse_quantity(token).value
+        except NumberFormatError:
+            return token
+        if value not in known:
+            return token
+        rest = rest[:start] + " " + rest[end:].removeprefix("余").removeprefix("多")
+    for token in HAN.findall(rest):
+        if not any(token in word for word in words):
+            return token
+    return None
+
+
 def _unquoted(text: str, notes: str) -> str | None:
     """The first number or Chinese word of `text` that `notes` does not hold as a whole."""
     numbers, words = set(NUMBER.findall(notes)), HAN.findall(notes)
@@ -95,9 +139,12 @@ def _unquoted(text: str, notes: str) -> str | None:
     return None
 
 
-def _check_text(path: Path, row: int, fields: dict[str, str], names, notes: str, errors) -> None:
+def _check_text(
+    path: Path, row: int, fields: dict[str, str], names, notes: str, errors, zh: bool = False
+) -> None:
+    unquoted = _unquoted_zh if zh else _unquoted
     for field in names:
-        if (token := _unquoted(fields[field], notes)) is not None:
+        if (token := unquoted(fields[field], notes)) is not None:
             errors.add(
                 DataError(path, f"'{token}' is not in the notes it cites", row=row, field=field)
             )
@@ -140,6 +187,7 @@ def _guiding_row(path: Path, row: int, fields: dict[str, str], cases, notes: str
         message = "a case of no crime of crimes.csv must name its offence"
         errors.add(DataError(path, message, row=row, field="offence"))
     _check_text(path, row, fields, GUIDING_TEXT, section, errors)
+    _check_text(path, row, fields, GUIDING_ZH, section, errors, zh=True)
     return True
 
 
@@ -147,7 +195,7 @@ def _event_row(path: Path, row: int, fields: dict[str, str], notes: str, errors)
     if fields["section"] not in SECTIONS:
         message = f"'{fields['section']}' is not one of {', '.join(SECTIONS)}"
         errors.add(DataError(path, message, row=row, field="section"))
-    for field in ("label", "text", "sources"):
+    for field in ("label", "label_zh", "text", "sources"):
         if not fields[field]:
             errors.add(DataError(path, f"empty {field}", row=row, field=field))
     if bool(fields["quote"]) != bool(fields["source_id"]):

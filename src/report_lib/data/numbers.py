@@ -60,7 +60,9 @@ _ZH_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_BIG_UNITS = {"万": 10**4, "亿": 10**8}
 _ZH_CHARS = "".join([*_ZH_DIGITS, *_ZH_SMALL_UNITS, *_ZH_BIG_UNITS])
 
-_PREFIX = re.compile(r"^(more\s+than|over)\s+", re.IGNORECASE)
+# A lower bound before the number: "more than 130,000", "over 30", and 超过4.7亿 (fmt's Chinese
+# bound after a decimal 万/亿, docs/style.md), so the parser reads back what fmt writes.
+_PREFIX = re.compile(r"^(?:(?:more\s+than|over)\s+|超过\s*)", re.IGNORECASE)
 _DIGITS = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _ARABIC = re.compile(
     rf"^(?P<num>{_DIGITS})(?:\s*(?P<scale>thousand|million|billion)\b)?(?P<rest>.*)$",

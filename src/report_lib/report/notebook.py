@@ -17,6 +17,7 @@ from report_lib import atomic, language
 from report_lib.data.corrections import load_corrections, reading
 from report_lib.data.dataset import SOURCES_CSV, load_figures, load_table
 from report_lib.data.reference import Reference, load_reference
+from report_lib.language import N_
 from report_lib.report import cases, charts, fmt, narrative, style, summary
 from report_lib.report.charts import Chart
 
@@ -130,9 +131,29 @@ def say(markdown: str) -> None:
     display(Markdown(markdown))
 
 
+class English(str):
+    """A table cell a Chinese report can only show in English (the data gives no
+    Chinese): shown marked lang="en", its column labelled as the English original."""
+
+
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = html.escape(str(value), quote=False)
+    return f'<span lang="en">{text}</span>' if isinstance(value, English) else text
+
+
 def table(frame: pd.DataFrame) -> None:
-    """A table of data shown as HTML, its text escaped."""
-    display({"text/html": frame.to_html(index=False, escape=True, na_rep="")}, raw=True)
+    """A table of data shown as HTML, its text escaped, English cells marked."""
+    shown = frame.map(_cell)
+    shown.columns = [html.escape(str(column), quote=False) for column in frame.columns]
+    display({"text/html": shown.to_html(index=False, escape=False, na_rep="")}, raw=True)
+
+
+def _english(values: pd.Series, lang: str) -> list[str]:
+    """Free text the data holds only in English, marked as such in a Chinese report."""
+    kind = str if lang == language.DEFAULT else English
+    return [kind(v) if isinstance(v, str) and v else "" for v in values]
 
 
 def figures_for(context: Context, crime: str) -> pd.DataFrame:
@@ -152,28 +173,35 @@ def figure_table(
     if source is not None:
         f = f[f["source_id"] == source]
     f = f.sort_values(["source_id", "quote_start", "raw_start"], kind="stable")
-    labels, cases = context.crime_labels, context.case_labels
+    labels, cases, lang = context.crime_labels, context.case_labels, context.lang
+    _ = language.gettext(lang, "report")
+    units = {
+        code: code if lang == language.DEFAULT else row["label_zh"]
+        for code, row in context.reference.units.rows.items()
+    }
 
     def period(row) -> str:
         if pd.isna(row.period_start):
             return ""
-        text = fmt.period(row.period_start, row.period_end)
+        text = fmt.period(row.period_start, row.period_end, lang)
         if pd.notna(row.stated_start) and row.stated_start != row.period_start:
-            text += f" (stated: {fmt.period(row.stated_start, row.stated_end)})"
+            stated = fmt.period(row.stated_start, row.stated_end, lang)
+            text += _(" (stated: {period})").format(period=stated)
         return text
 
     return pd.DataFrame(
         {
-            "Release": f["source_id"].map(context.labels.publishers),
-            "Crime": [labels.get(c, "") if pd.notna(c) else "" for c in f["crime"]],
-            "Case": [cases.get(c, "") if pd.notna(c) else "" for c in f["case"]],
-            "Measure": f["measure"].map(context.measure_labels),
-            "Scope": f["scope"].map(context.scope_labels),
-            "Count": [
-                fmt.number(int(v), q) for v, q in zip(f["value"], f["qualifier"], strict=True)
+            _("Release"): f["source_id"].map(context.labels.publishers),
+            _("Crime"): [labels.get(c, "") if pd.notna(c) else "" for c in f["crime"]],
+            _("Case"): [cases.get(c, "") if pd.notna(c) else "" for c in f["case"]],
+            _("Measure"): f["measure"].map(context.measure_labels),
+            _("Scope"): f["scope"].map(context.scope_labels),
+            _("Count"): [
+                fmt.number(int(v), q, lang=lang)
+                for v, q in zip(f["value"], f["qualifier"], strict=True)
             ],
-            "Unit": f["unit"],
-            "Period": [period(row) for row in f.itertuples()],
+            _("Unit"): f["unit"].map(lambda u: units.get(u, u)),
+            _("Period"): [period(row) for row in f.itertuples()],
         }
     )
 
@@ -188,7 +216,7 @@ def guiding_case_figures(context: Context, source: str) -> pd.DataFrame:
 
 def cases_of_crime(context: Context, crime: str, cases_report: str) -> None:
     """The cases of one crime, each guiding case linked to its synopsis."""
-    html_block(cases.cases_of_crime(context.reference, crime, cases_report))
+    html_block(cases.cases_of_crime(context.reference, crime, cases_report, context.lang))
 
 
 def html_block(block: cases.Block) -> None:
@@ -211,40 +239,60 @@ def document(context: Context, raw_dir: str, source_id: str) -> str:
 
 def appendix_sources(context: Context) -> pd.DataFrame:
     """The releases as a reader cites them: title, publisher, date, scope, where read."""
-    sources = context.sources
+    sources, lang = context.sources, context.lang
+    _ = language.gettext(lang, "report")
+    zh = lang != language.DEFAULT
     return pd.DataFrame(
         {
-            "Title": sources["title"],
-            "Publisher": sources["publisher"],
-            "Date": [fmt.day(pd.Timestamp(d)) for d in sources["date"]],
-            "Scope": sources["scope"].map(context.scope_labels),
-            "Where it was read": sources["address"],
+            _("Title"): sources["title_zh" if zh else "title"],
+            _("Publisher"): sources["publisher_zh" if zh else "publisher"],
+            _("Date"): [fmt.day(pd.Timestamp(d), lang) for d in sources["date"]],
+            _("Scope"): sources["scope"].map(context.scope_labels),
+            _("Where it was read"): _english(sources["address"], lang),
         }
     )
+
+
+# What a correction corrects, in the reader's words (corrections.FIELDS).
+CORRECTED_FIELDS = {
+    "crime": N_("crime name"),
+    "measure": N_("measure name"),
+    "case": N_("case name"),
+    "quote": N_("quote"),
+}
 
 
 def corrections(context: Context, path: str) -> pd.DataFrame:
     """The corrections ledger as a reader-facing table: which release, what was printed,
     how it is read, why and on whose authority."""
     ledger = pd.read_csv(path, dtype="string", keep_default_na=False)
-    titles = dict(context.labels.sources)
+    titles, lang = dict(context.labels.sources), context.lang
+    _ = language.gettext(lang, "report")
+    every = _("every release")
+    if lang == language.DEFAULT:
+        fields = ledger["field"] + " name"
+    else:
+        fields = ["、".join(_(CORRECTED_FIELDS[f]) for f in v.split(";")) for v in ledger["field"]]
     return pd.DataFrame(
         {
-            "Release": [titles.get(s, "every release") for s in ledger["source_id"]],
-            "In the": ledger["field"] + " name",
-            "Printed": ledger["find"],
-            "Read as": ledger["replace"],
-            "Why": ledger["reason"],
-            "Reference": ledger["reference"],
+            _("Release"): [titles.get(s, every) for s in ledger["source_id"]],
+            _("In the"): fields,
+            _("Printed"): _english(ledger["find"], lang),
+            _("Read as"): _english(ledger["replace"], lang),
+            _("Why"): _english(ledger["reason"], lang),
+            _("Reference"): _english(ledger["reference"], lang),
         }
     )
 
 
 def checks(context: Context) -> pd.DataFrame:
-    """Every check the data step ran, each release named by its title."""
+    """Every check the data step ran, each release named by its title (the columns stay
+    the data's: the table is downloaded as checks.csv beside the report)."""
     frame = load_table("checks.csv", context.processed_dir)
     titles = dict(context.labels.sources)
-    named = frame["source_id"].map(lambda s: titles.get(s, "every release" if s == "*" else s))
+    _ = language.gettext(context.lang, "report")
+    every = _("every release")
+    named = frame["source_id"].map(lambda s: titles.get(s, every if s == "*" else s))
     return frame.assign(source_id=named).rename(columns={"source_id": "release"})
 
 
@@ -267,7 +315,8 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
     if source is not None:
         counted = counted[counted["source_id"] == source]
     if counted.empty:
-        say("_No count here states a period, so none is drawn over time._")
+        _ = language.gettext(context.lang, "report")
+        say(_("_No count here states a period, so none is drawn over time._"))
         return
     chart = charts.spans(
         f,
@@ -287,7 +336,8 @@ def among_crimes(context: Context, crime: str) -> None:
     """The crime among the others of each release that gives them side by side."""
     releases = charts.comparable_releases(context.figures, crime, context.crime_labels)
     if not releases:
-        say("_No release gives arrests and prosecutions for this crime beside other crimes._")
+        _ = language.gettext(context.lang, "report")
+        say(_("_No release gives arrests and prosecutions for this crime beside other crimes._"))
     profile = context.reference.crimes.rows[crime]
     for release in releases:
         chart = charts.crime_in_context(
