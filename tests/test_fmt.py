@@ -304,9 +304,11 @@ def test_share_phrase_in_chinese_keeps_the_english_bands(share):
     assert fmt.share_phrase(share, lang="zh") == ZH_SHARES[fmt.share_phrase(share)]
 
 
-@pytest.mark.parametrize(("share", "phrase"), [(1.0, "全部"), (0.95, "几乎全部"), (0.9499, "大部分"),
-                                               (0.52, "约一半"), (0.48, "约一半"), (0.4799, "少部分"),
-                                               (0.0499, "极少数"), (0.0, "没有")])  # fmt: skip
+ZH_SHARE_EDGES = [(1.0, "全部"), (0.95, "几乎全部"), (0.9499, "大部分"), (0.52, "约一半"),
+                  (0.48, "约一半"), (0.4799, "少部分"), (0.0499, "极少数"), (0.0, "没有")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("share", "phrase"), ZH_SHARE_EDGES)
 def test_share_phrase_edges_in_chinese(share, phrase):
     assert fmt.share_phrase(share, lang="zh") == phrase
 
@@ -341,7 +343,9 @@ def test_times_phrase_in_chinese_is_in_the_english_band(a, b):
         assert "后者" in chinese and "倍" not in chinese
 
 
-@pytest.mark.parametrize(("n", "word"), [(1, "第一"), (3, "第三"), (9, "第九"), (10, "第10"), (21, "第21")])
+@pytest.mark.parametrize(
+    ("n", "word"), [(1, "第一"), (3, "第三"), (9, "第九"), (10, "第10"), (21, "第21")]
+)
 def test_ordinal_in_chinese(n, word):
     assert fmt.ordinal(n, lang="zh") == word
 
