@@ -305,7 +305,8 @@ def test_share_phrase_in_chinese_keeps_the_english_bands(share):
 
 
 ZH_SHARE_EDGES = [(1.0, "全部"), (0.95, "几乎全部"), (0.9499, "大部分"), (0.52, "约一半"),
-                  (0.48, "约一半"), (0.4799, "少部分"), (0.0499, "极少数"), (0.0, "没有")]  # fmt: skip
+                  (0.48, "约一半"), (0.4799, "少部分"), (0.0499, "极少数"),
+                  (0.0, "没有")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("share", "phrase"), ZH_SHARE_EDGES)
