@@ -119,7 +119,11 @@ class Finding:
     def shown(self) -> str:
         """The statement as a summary's bullet shows it, pointing to its note."""
         mark = UNEQUAL_MARKS[self.lang]
-        return f"{self.statement}{self._space}{mark}" if self.note else self.statement
+        if not self.note:
+            return self.statement
+        if self.lang == "zh" and self.statement.endswith("。"):  # the mark before the stop
+            return f"{self.statement[:-1]}{mark}。"
+        return f"{self.statement}{self._space}{mark}"
 
 
 @dataclass(frozen=True)
