@@ -117,9 +117,11 @@ def summarise(context: Context, kind: str = "dataset", subject: str | None = Non
     over time) for `subject`,
     or of the dataset as a whole; the numbers it states saved as the summary table."""
     if kind == "dataset":
-        made = summary.for_dataset(context.figures, context.labels, checks(context))
+        made = summary.for_dataset(
+            context.figures, context.labels, checks(context), lang=context.lang
+        )
     else:
-        made = SUMMARIES[kind](context.figures, subject, context.labels)
+        made = SUMMARIES[kind](context.figures, subject, context.labels, lang=context.lang)
     table_path = context.tables_dir / "summary.csv"
     atomic.write_text(table_path, made.table().to_csv(index=False, lineterminator="\n"))
     say(made.markdown())
@@ -254,7 +256,7 @@ def check_report(context: Context) -> None:
     atomic.write_text(
         context.tables_dir / "checks.csv", frame.to_csv(index=False, lineterminator="\n")
     )
-    say(fmt.md_escape(summary.checks(frame).text))
+    say(fmt.md_escape(summary.checks(frame, context.lang).text))
 
 
 def over_time(context: Context, *, crime: str | None = None, source: str | None = None) -> None:
@@ -267,7 +269,8 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
     if source is not None:
         counted = counted[counted["source_id"] == source]
     if counted.empty:
-        say("_No count here states a period, so none is drawn over time._")
+        _ = language.gettext(context.lang, "report")
+        say("_{}_".format(_("No count here states a period, so none is drawn over time.")))
         return
     chart = charts.spans(
         f,
@@ -277,9 +280,17 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
         scope_labels=context.scope_labels,
         source_labels=context.source_labels,
     )
-    say(narrative.over_time(chart.table, context.source_labels, context.scope_labels))
+    say(
+        narrative.over_time(
+            chart.table,
+            context.source_labels,
+            context.scope_labels,
+            lang=context.lang,
+            labels=context.labels,
+        )
+    )
     show(chart, "spans", context)
-    if note := narrative.derived(counted, context.crime_labels):
+    if note := narrative.derived(counted, context.crime_labels, context.lang):
         say(note)
 
 
@@ -287,11 +298,16 @@ def among_crimes(context: Context, crime: str) -> None:
     """The crime among the others of each release that gives them side by side."""
     releases = charts.comparable_releases(context.figures, crime, context.crime_labels)
     if not releases:
-        say("_No release gives arrests and prosecutions for this crime beside other crimes._")
+        _ = language.gettext(context.lang, "report")
+        say(
+            "_{}_".format(
+                _("No release gives arrests and prosecutions for this crime beside other crimes.")
+            )
+        )
     profile = context.reference.crimes.rows[crime]
     for release in releases:
         chart = charts.crime_in_context(
             context.figures, context.crime_labels, crime, release, context.source_labels
         )
-        say(narrative.crime_profile(profile, chart.table))
+        say(narrative.crime_profile(profile, chart.table, context.lang))
         show(chart, f"in_context_{release}", context)
