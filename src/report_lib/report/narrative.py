@@ -51,6 +51,13 @@ def english(text: str) -> str:
     return f'<span lang="en">{fmt.md_escape(text)}</span>'
 
 
+def _data_text(text: str, lang: str) -> str:
+    """Text of the data (not a quote) in the report's language, or marked as English."""
+    if lang == "zh" and not _HAN.search(text):
+        return f"{ENGLISH_WORDING}{english(text)}"
+    return fmt.md_escape(text)
+
+
 def _quoted(text: str, lang: str) -> str:
     """A source's words in quotation marks; in a Chinese report, English words are marked
     as the English report's wording."""
@@ -247,7 +254,7 @@ def article(text: str, lang: str = language.DEFAULT) -> str:
     if not _zh(lang):
         return fmt.md_escape(text)
     if match is None:
-        return f"{ENGLISH_WORDING}{english(text)}"
+        return _data_text(text, lang)
     sub = f"之{_ZH_DIGITS[int(match[2]) - 1]}" if match[2] and match[2] != "0" else ""
     return f"第{match[1]}条{sub}"
 
@@ -259,10 +266,10 @@ def legal_basis(crime: Mapping[str, str], lang: str = language.DEFAULT) -> str:
         legal = (
             f"**法律依据。**《中华人民共和国刑法》{article(crime['article'], lang)}"
             f"（{fmt.md_escape(crime['name_zh'])}），自{in_force}起施行。"
-            f"沿革{ENGLISH_WORDING}：{english(crime['origin'])}"
+            f"沿革：{_data_text(crime['origin'], lang)}"
         )
         if crime["prosecution_note"]:
-            legal += f"；追诉条件{ENGLISH_WORDING}：{english(crime['prosecution_note'])}"
+            legal += f"；追诉条件：{_data_text(crime['prosecution_note'], lang)}"
         return legal + "。"
     legal = (
         f"**Legal basis.** Criminal Law {fmt.md_escape(crime['article'])} "
@@ -394,8 +401,8 @@ def _chinese(rows: pd.DataFrame, lang: str = language.DEFAULT) -> list[str]:
     found = rows.dropna(subset=["wording_zh"]).drop_duplicates(["wording_zh"])
     if _zh(lang):
         return [
-            f"中文报道原文：{'；'.join(fmt.md_escape(w) for w in group['wording_zh'])}"
-            f"（{_quoted(source, lang)}）"
+            f"中文报道原文：{'；'.join(fmt.md_escape(w) for w in group['wording_zh'])}；"
+            f"出处：{_data_text(source, lang)}"
             for source, group in found.groupby("wording_zh_source", sort=False)
         ]
     return [
@@ -500,18 +507,18 @@ def _figure_line_zh(f, labels: Labels, at: Mapping[str, tuple]) -> str:
         f"（第{f.quote_start}至{f.quote_end}个字符）"
     )
     if pd.notna(f.wording_zh):
-        source = _quoted(f.wording_zh_source, "zh")
-        line += f"；中文报道原文{fmt.md_escape(f.wording_zh)}（{source}）"
+        source = _data_text(f.wording_zh_source, "zh")
+        line += f"；中文报道原文{fmt.md_escape(f.wording_zh)}，出处：{source}"
     if pd.notna(f.period_start):
         line += f"；期间{fmt.period(f.period_start, f.period_end, 'zh')}"
     if pd.notna(f.derived_note):
-        line += f"（{ENGLISH_WORDING}{english(f.derived_note)}）"
+        line += f"；说明：{_data_text(f.derived_note, 'zh')}"
     if pd.notna(f.repeats):
         start, end = at.get(f.repeats, ("?", "?"))
         line += f"；与第{start}至{end}个字符所载为同一数字"
     line += "。"
     if f.corroboration_note:
-        line += f"{ENGLISH_WORDING}{english(f.corroboration_note)}"
+        line += f"核实情况：{_data_text(f.corroboration_note, 'zh')}"
     return line
 
 
