@@ -102,3 +102,12 @@ def gettext(lang: str, domain: str) -> Callable[[str], str]:
         return text
 
     return _
+
+
+# The only Latin words a Chinese page may show outside quotes, names and text marked
+# lang="en" (the end-to-end page test and the prose tests read this one list; append,
+# never fork). Each is written so in Chinese official and news writing too:
+ALLOWED_LATIN: tuple[str, ...] = (
+    "CSV",  # the downloadable tables' file format, named as the link names it
+    "PDF",  # the printable report's file format
+)
