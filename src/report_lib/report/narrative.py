@@ -20,6 +20,7 @@ from report_lib.report.summary import INFERENCES, Labels, rate_shown
 ARRESTS, PROSECUTED = "arrests_approved", "persons_prosecuted"
 ENGLISH_WORDING = "（英文报道原文）"
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN = re.compile("[A-Za-z]")
 _ARTICLE = re.compile(r"Art\. (\d+)(?:-(\d))?")
 _ZH_DIGITS = "一二三四五六七八九"  # 之一, 之二: the sub-article of a legal article
 
@@ -51,9 +52,15 @@ def english(text: str) -> str:
     return f'<span lang="en">{fmt.md_escape(text)}</span>'
 
 
+def _is_english(text: str) -> bool:
+    """English text, though it may name a Chinese term (出售、非法提供公民个人信息罪 and
+    ...): more Latin letters than Chinese characters."""
+    return len(_LATIN.findall(text)) > len(_HAN.findall(text))
+
+
 def _data_text(text: str, lang: str) -> str:
     """Text of the data (not a quote) in the report's language, or marked as English."""
-    if lang == "zh" and not _HAN.search(text):
+    if lang == "zh" and _is_english(text):
         return f"{ENGLISH_WORDING}{english(text)}"
     return fmt.md_escape(text)
 
@@ -61,7 +68,7 @@ def _data_text(text: str, lang: str) -> str:
 def _quoted(text: str, lang: str) -> str:
     """A source's words in quotation marks; in a Chinese report, English words are marked
     as the English report's wording."""
-    if lang == "zh" and not _HAN.search(text):
+    if lang == "zh" and _is_english(text):
         return f"{ENGLISH_WORDING}“{english(text)}”"
     return f"“{fmt.md_escape(text)}”"
 
