@@ -356,8 +356,8 @@ def test_the_chinese_narrative_of_the_data_states_only_its_numbers(world, reques
         counted = rows[rows["period_start"].notna() & rows["case"].isna()]
         counted = counted[counted["crime"].notna()]
         if not counted.empty:
-            chart = charts.spans(figures, labels.crimes, source=source,
-                                 scope_labels=labels.scopes, source_labels=labels.sources)  # fmt: skip
+            named = {"scope_labels": labels.scopes, "source_labels": labels.sources}
+            chart = charts.spans(figures, labels.crimes, source=source, **named)
             text = narrative.over_time(chart.table, labels.sources, labels.scopes, ZH, labels)
             assert_numbers_are(text, _table_values(chart.table), names, years)
             texts.append(text)
