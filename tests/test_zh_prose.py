@@ -210,6 +210,14 @@ def test_the_chinese_checks_line_counts_its_table(world, request, tmp_path):
     assert made.findings[-1].text == line.text
 
 
+def test_the_chinese_checks_line_of_the_real_checks_table():
+    """Every kind of check the data step runs has its Chinese name in the catalog."""
+    frame = load_table("checks.csv", DATA / "processed").rename(columns={"source_id": "release"})
+    line = summary.checks(frame, ZH)
+    assert_numbers_are(line.text, line.numbers.values())
+    assert_no_latin(line.text)
+
+
 def _synthetic(values: Mapping[str, tuple[int, int]], periods: Mapping[str, str] | None = None):
     """A release 'r' with arrests and prosecutions per crime (as test_summary's)."""
     rows = []
