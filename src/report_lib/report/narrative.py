@@ -207,15 +207,17 @@ def period(
     rows = rows[rows["measure"].isin([ARRESTS, PROSECUTED]) & rows["case"].isna()]
     if rows.empty:
         raise ValueError(f"{source} gives no arrests or prosecutions with a period")
-    parts = []
+    parts, periods = [], {}
     for (start, end), part in rows.groupby(["period_start", "period_end"], sort=True):
-        crimes = dict.fromkeys(part["crime"])
-        if zh:
-            names = _joined([fmt.md_escape(labels[c]) for c in crimes], lang)
-            parts.append(f"{names}为{fmt.period(start, end, lang)}")
-        else:
-            names = ", ".join(fmt.md_escape(labels[c].lower()) for c in crimes)
-            parts.append(f"{fmt.period(start, end)} for {names}")
+        crimes = tuple(dict.fromkeys(part["crime"]))
+        periods.setdefault(crimes, []).append(fmt.period(start, end, lang))
+        names = ", ".join(fmt.md_escape(labels[c].lower()) for c in crimes)
+        parts.append(f"{fmt.period(start, end)} for {names}")
+    if zh:  # each set of crimes once, with its periods: 侵犯公民个人信息罪为2020年、2021年和2022年
+        parts = [
+            f"{_joined([fmt.md_escape(labels[c]) for c in crimes], lang)}为{_joined(spans, lang)}"
+            for crimes, spans in periods.items()
+        ]
     text = f"统计期间：{'；'.join(parts)}。" if zh else f"The counts cover {'; '.join(parts)}."
     if rows["period_note"].notna().any():
         text += (
