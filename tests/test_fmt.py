@@ -291,3 +291,113 @@ def test_md_escape_keeps_a_quote_on_one_line():
     html = rendered("> " + fmt.md_escape("first line\n\n- second\n    third"))
     assert "<ul>" not in html and "<pre>" not in html
     assert "first line - second third" in html
+
+
+# --- the phrase helpers in Chinese: the same bands and tie rules as the English ------
+
+ZH_SHARES = {"all": "全部", "almost all": "几乎全部", "most": "大部分", "about half": "约一半",
+             "a minority": "少部分", "very few": "极少数", "none": "没有"}  # fmt: skip
+
+
+@given(st.floats(0, 1))
+def test_share_phrase_in_chinese_keeps_the_english_bands(share):
+    assert fmt.share_phrase(share, lang="zh") == ZH_SHARES[fmt.share_phrase(share)]
+
+
+ZH_SHARE_EDGES = [(1.0, "全部"), (0.95, "几乎全部"), (0.9499, "大部分"), (0.52, "约一半"),
+                  (0.48, "约一半"), (0.4799, "少部分"), (0.0499, "极少数"),
+                  (0.0, "没有")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("share", "phrase"), ZH_SHARE_EDGES)
+def test_share_phrase_edges_in_chinese(share, phrase):
+    assert fmt.share_phrase(share, lang="zh") == phrase
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "phrase"),
+    [
+        (105, 100, "与后者大致相当"),
+        (95, 100, "与后者大致相当"),
+        (106, 100, "是后者的1.1倍"),
+        (213, 168, "是后者的1.3倍"),
+        (996, 100, "是后者的10倍"),
+        (994, 100, "是后者的9.9倍"),
+        (12410, 12, "是后者的1034倍"),
+        (94, 100, "超过后者的一半"),
+        (52, 100, "约为后者的一半"),
+        (48, 100, "约为后者的一半"),
+        (47, 100, "不到后者的一半"),
+    ],
+)
+def test_times_phrase_edges_in_chinese(a, b, phrase):
+    assert fmt.times_phrase(a, b, lang="zh") == phrase
+
+
+@given(st.integers(1, 10**6), st.integers(1, 10**6))
+def test_times_phrase_in_chinese_is_in_the_english_band(a, b):
+    english, chinese = fmt.times_phrase(a, b), fmt.times_phrase(a, b, lang="zh")
+    if english.endswith("times as many"):
+        multiple = english.removesuffix(" times as many").replace(",", "")
+        assert chinese == f"是后者的{multiple}倍"
+    else:
+        assert "后者" in chinese and "倍" not in chinese
+
+
+@pytest.mark.parametrize(
+    ("n", "word"), [(1, "第一"), (3, "第三"), (9, "第九"), (10, "第10"), (21, "第21")]
+)
+def test_ordinal_in_chinese(n, word):
+    assert fmt.ordinal(n, lang="zh") == word
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=7), st.data())
+def test_rank_phrase_in_chinese_is_true_for_any_number_of_values_and_ties(values, data):
+    mapping = {f"k{i}": v for i, v in enumerate(values)}
+    key = data.draw(st.sampled_from(sorted(mapping)))
+    phrase = fmt.rank_phrase(mapping, key, lang="zh")
+    mine = mapping[key]
+    above = sum(v > mine for v in values)
+    below = sum(v < mine for v in values)
+    if len(values) == 1:
+        assert phrase == "唯一"
+    elif above == below == 0:
+        assert phrase == "与其他各项相同"
+    else:
+        assert phrase.startswith("并列") == (values.count(mine) > 1)
+        if above == 0:
+            assert phrase.endswith("最多")
+        elif below == 0:
+            assert phrase.endswith("最少")
+        else:
+            assert phrase.endswith(f"{fmt.ordinal(above + 1, lang='zh')}多")
+
+
+@pytest.mark.parametrize(
+    ("values", "key", "phrase"),
+    [
+        ({"a": 3, "b": 2, "c": 1}, "b", "第二多"),
+        ({"a": 5, "b": 4, "c": 3, "d": 2, "e": 1}, "c", "第三多"),
+        ({"a": 5, "b": 5, "c": 1}, "a", "并列最多"),
+        ({"a": 5, "b": 1, "c": 1}, "c", "并列最少"),
+        ({"a": 5, "b": 5, "c": 5, "d": 1}, "a", "并列最多"),
+        ({"a": 2, "b": 1}, "b", "最少"),
+        ({"a": 2}, "a", "唯一"),
+        ({"a": 2, "b": 2}, "a", "与其他各项相同"),
+    ],
+)
+def test_rank_phrase_examples_in_chinese(values, key, phrase):
+    assert fmt.rank_phrase(values, key, lang="zh") == phrase
+
+
+def test_rate_in_chinese():
+    assert fmt.rate(26000, "小时", "次", lang="zh") == "每小时2.6万次"
+    assert fmt.rate(26000, "小时", "次", "more_than", lang="zh") == "每小时超过2.6万次"
+    assert fmt.rate(26, "小时", "次", "more_than", lang="zh") == "每小时26余次"
+
+
+def test_the_phrase_helpers_refuse_an_unknown_language():
+    with pytest.raises(ValueError):
+        fmt.share_phrase(0.5, lang="fr")
+    with pytest.raises(ValueError):
+        fmt.rank_phrase({"a": 1, "b": 2}, "a", lang="fr")

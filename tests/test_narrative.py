@@ -160,3 +160,55 @@ def _profile(values: dict[str, tuple[int, int]], code: str) -> str:
 def test_a_crimes_place_is_counted_not_assumed(values, code, place):
     """Before: any place between first and last read "second most"."""
     assert place in _profile(values, code)
+
+
+# --- the same prose in Chinese ---------------------------------------------------------
+
+LABELS_ZH = {"a": "甲罪", "b": "乙罪"}
+
+
+def test_a_period_moved_to_the_law_is_said_as_an_inference_in_chinese():
+    text = _text(narrative.period(_counts("2019-01-01", "2021-03-01"), "s", LABELS_ZH, "zh"))
+    assert "甲罪为2019年1月至2022年2月21日；乙罪为2021年3月至2022年2月21日" in text
+    assert "该罪自2021年3月1日起才设立" in text
+    assert "这是依据法律作出的推断，并非来源的表述。" in text
+    assert "长短不一的期间" in text
+    same = narrative.period(_counts("2019-01-01", "2019-01-01"), "s", LABELS_ZH, "zh")
+    assert "推断" not in same
+
+
+def test_a_ranking_over_unequal_periods_says_so_in_chinese():
+    table = pd.DataFrame(
+        [
+            {"crime": c, "measure": m, "value": v, "share": 0.5, "per_arrest": 1.5,
+             "period_start": pd.Timestamp(s), "period_end": pd.Timestamp("2022-02-21")}
+            for c, s in (("a", "2019-01-01"), ("b", "2021-03-01"))
+            for m, v in (("arrests_approved", 10 if c == "a" else 5),
+                         ("persons_prosecuted", 20 if c == "a" else 8))
+        ]
+    )  # fmt: skip
+    text = narrative.crime_profile({"code": "b"}, table, "zh")
+    assert "起诉人数在所报告的罪名中最少" in text and "长短不一的期间" in text
+    same = table.assign(period_start=pd.Timestamp("2019-01-01"))
+    assert "长短不一" not in narrative.crime_profile({"code": "a"}, same, "zh")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"a": (10, 20)},
+        {"a": (10, 20), "b": (10, 20)},
+        {"a": (10, 5), "b": (30, 60), "c": (7, 7)},
+        {f"c{i}": (10 + i, 30 - i) for i in range(5)},
+    ],
+)
+def test_the_chinese_overview_is_true_for_any_number_of_crimes_and_ties(values):
+    labels = {c: f"{'甲乙丙丁戊'[i]}罪" for i, c in enumerate(values)}
+    text = _shown(narrative.overview(_shares(values), _ratios(values), labels, "zh"))
+    ratios = [p / a for a, p in values.values()]
+    assert ("每个罪名的起诉人数均多于批准逮捕人数" in text) == all(r > 1 for r in ratios)
+    prosecuted = {c: p for c, (_, p) in values.items()}
+    top = [labels[c] for c, p in prosecuted.items() if p == max(prosecuted.values())]
+    tied = f"{'、'.join(top[:-1])}和{top[-1]}各占"
+    leading = tied if len(top) > 1 else f"{top[0]}(在两项中均)?占"
+    assert re.search(leading, text), text

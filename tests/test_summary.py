@@ -310,3 +310,97 @@ def test_a_key_figure_says_uncorroborated_exactly_when_the_data_does(world, requ
         assert ("uncorroborated" in text) == alone, text
     if world == "real":
         assert not figures["corroborated"].astype(bool).all(), "the real data has one"
+
+
+# --- the same findings in Chinese ------------------------------------------------------
+
+
+def _names_zh(codes) -> summary.Labels:
+    names = ("甲罪", "乙罪", "丙罪", "丁罪", "戊罪")
+    return summary.Labels(
+        crimes=dict(zip(codes, names, strict=False)),
+        sources={"r": "某发布材料"},
+        scopes={"all": "全部案件"},
+        cases={"k1": "案例一", "k2": "案例二"},
+        publishers={"r": "某机构，2022年1月1日"},
+        measures={ARRESTS: "批准逮捕", PROSECUTED: "起诉", "reads": "阅读量"},
+        units={"persons": "人", "reads": "次", "hours": "小时"},
+    )
+
+
+def test_another_leader_and_order_give_other_true_findings_in_chinese():
+    first = {"alpha": (100, 900), "beta": (50, 60), "gamma": (5, 8)}
+    second = {"alpha": (10, 12), "beta": (400, 300), "gamma": (90, 700)}
+    for values in (first, second):
+        labels = _names_zh(values)
+        made = summary.for_release(_synthetic(values), "r", labels, "zh")
+        share, ranking = made.findings[0], made.findings[1]
+        prosecuted = {c: v[1] for c, v in values.items()}
+        leader = max(prosecuted, key=prosecuted.get)
+        assert share.text.startswith(f"{labels.crime(leader)}占3个罪名起诉人数合计")
+        order = sorted(prosecuted, key=prosecuted.get, reverse=True)
+        at = [ranking.text.index(labels.crime(c)) for c in order]
+        assert at == sorted(at)
+
+
+def test_a_chinese_comparison_over_a_shortened_period_carries_the_caveat_once():
+    values = {"alpha": (100, 900), "beta": (50, 60), "newer": (5, 8)}
+    figures = _synthetic(values, periods={"newer": "2021-03-01"})
+    made = summary.for_release(figures, "r", _names_zh(values), "zh")
+    compared = [f for f in made.findings if len(f.crimes) > 1]
+    assert compared
+    for finding in compared:
+        assert summary.INFERENCES["zh"] in finding.text and "丙罪的数字仅涵盖" in finding.text
+        assert finding.shown.endswith(f"{summary.UNEQUAL_MARKS['zh']}。")
+    shown = made.markdown()
+    assert shown.count(summary.INFERENCES["zh"]) == 1 < len(compared)
+    assert shown.count("见下方说明") == len(compared)
+    assert "**关键数字**" in shown and "**主要发现**" in shown and "期间说明：" in shown
+
+
+def test_a_lower_bound_is_never_ranked_below_an_exact_count_in_chinese():
+    rows = pd.DataFrame(
+        {
+            "source_id": ["r", "r", "r"],
+            "figure_id": ["a", "b", "w"],
+            "measure": ["reads", "reads", "reach_window"],
+            "measure_label": ["reads", "reads", "time to reach"],
+            "crime": ["x", "y", "x"],
+            "case": ["k1", "k2", "k1"],
+            "scope": ["all"] * 3,
+            "value": [100, 5000, 5],
+            "qualifier": ["more_than", "exact", "exact"],
+            "unit": ["reads", "reads", "hours"],
+            "period_start": [pd.NaT] * 3,
+            "period_end": [pd.NaT] * 3,
+            "repeats": [pd.NA] * 3,
+            "corroborated": [True] * 3,
+            "quote_start": [0, 1, 2],
+        }
+    )
+    made = summary.for_cases(rows, "r", _names_zh([]), "zh")
+    assert not any("阅读量最多" in f.text for f in made.findings)
+    assert any(f.text == "案例一：最初5小时内，平均每小时20余次阅读。" for f in made.findings)
+    exact = rows.assign(qualifier="exact")
+    made = summary.for_cases(exact, "r", _names_zh([]), "zh")
+    assert any(f.text == "阅读量最多的是案例二（5000次）。" for f in made.findings)
+
+
+@pytest.mark.parametrize("world", ["real", "fixture_data"])
+def test_a_chinese_key_figure_says_uncorroborated_exactly_when_the_data_does(world, request):
+    figures, _ = request.getfixturevalue(world)
+    data = DATA if world == "real" else FIXTURE / "data"
+    processed = DATA / "processed" if world == "real" else None
+    sources = (
+        load_table("sources.csv", processed)
+        if processed
+        else pd.DataFrame(
+            {"source_id": figures["source_id"].unique(), "title_zh": "甲", "publisher_zh": "乙",
+             "date": "2022-01-01"}
+        )
+    )  # fmt: skip
+    labels = summary.Labels.of(load_reference(data / "reference"), sources, "zh")
+    for row in figures.itertuples():
+        text = summary.key_figure(row, labels, "zh").text
+        alone = pd.notna(row.corroborated) and not bool(row.corroborated)
+        assert ("未经证实" in text) == alone, text

@@ -138,19 +138,44 @@ def ratio(x: float, decimals: int = DECIMALS["ratio"], lang: str = language.DEFA
 
 
 def rate(
-    value: Real, per: str, unit: str, qualifier: str = EXACT, decimals: int | None = None
+    value: Real,
+    per: str,
+    unit: str,
+    qualifier: str = EXACT,
+    decimals: int | None = None,
+    lang: str = language.DEFAULT,
 ) -> str:
-    """A rate as '26,000 reads per hour'; a lower-bound rate keeps 'more than'."""
-    return f"{number(value, qualifier, decimals)} {unit} per {per}"
+    """A rate as '26,000 reads per hour' ('每小时2.6万次阅读': `per` and `unit` in the
+    report's language); a lower-bound rate keeps 'more than' ('超过', '余')."""
+    amount = number(value, qualifier, decimals, lang)
+    return f"每{per}{amount}{unit}" if lang == "zh" else f"{amount} {unit} per {per}"
 
 
-def share_phrase(share: float) -> str:
+# share_phrase in Chinese, band by band as the English (read after "占……的" or "即").
+_ZH_SHARES = {
+    "all": "全部",
+    "almost all": "几乎全部",
+    "most": "大部分",
+    "about half": "约一半",
+    "a minority": "少部分",
+    "very few": "极少数",
+    "none": "没有",
+}
+
+
+def share_phrase(share: float, lang: str = language.DEFAULT) -> str:
     """Words for a share, so titles cannot overstate it.
 
     1 -> "all"; [0.95, 1) -> "almost all"; (0.52, 0.95) -> "most";
     [0.48, 0.52] -> "about half"; [0.05, 0.48) -> "a minority";
-    (0, 0.05) -> "very few"; 0 -> "none".
+    (0, 0.05) -> "very few"; 0 -> "none". Chinese: 全部, 几乎全部, 大部分, 约一半,
+    少部分, 极少数, 没有.
     """
+    phrase = _share_band(share)
+    return _ZH_SHARES[phrase] if language.check(lang) == "zh" else phrase
+
+
+def _share_band(share: float) -> str:
     if not 0 <= share <= 1:
         raise ValueError(f"share must be within [0, 1], got {share!r}")
     low, high = ABOUT_HALF_BAND
@@ -169,29 +194,43 @@ def share_phrase(share: float) -> str:
     return "none"
 
 
-def times_phrase(a: float, b: float) -> str:
-    """How a compares with b, e.g. "a is 1.3 times as many as b".
+# times_phrase in Chinese: said of "前者" (a) against "后者" (b), as Chinese news compares
+# two counts ("前者是后者的1.3倍"); the bands are the English ones.
+_ZH_TIMES = {
+    "about as many": "与后者大致相当",
+    "more than half as many": "超过后者的一半",
+    "about half as many": "约为后者的一半",
+    "fewer than half as many": "不到后者的一半",
+}
+
+
+def times_phrase(a: float, b: float, lang: str = language.DEFAULT) -> str:
+    """How a compares with b, e.g. "a is 1.3 times as many as b" ("前者是后者的1.3倍").
 
     a/b in [0.95, 1.05] -> "about as many"; above -> "N times as many" (ratio decimals,
     whole number once it rounds to 10 or more); [0.48, 0.52] -> "about half as many";
     below 0.48 -> "fewer than half as many"; otherwise -> "more than half as many".
+    In Chinese the phrase follows "前者" and names b "后者".
     """
     if a <= 0 or b <= 0:
         raise ValueError(f"times_phrase needs two positive numbers, got {a!r} and {b!r}")
+    zh = language.check(lang) == "zh"
     r = a / b
     low, high = ABOUT_AS_MANY_BAND
     half_low, half_high = ABOUT_HALF_BAND
     if r > high:
-        if rounded(r, DECIMALS["ratio"]) >= WHOLE_MULTIPLE_FROM:
-            return f"{ratio(r, decimals=0)} as many"
-        return f"{ratio(r)} as many"
+        whole = rounded(r, DECIMALS["ratio"]) >= WHOLE_MULTIPLE_FROM
+        times = ratio(r, decimals=0, lang=lang) if whole else ratio(r, lang=lang)
+        return f"是后者的{times}" if zh else f"{times} as many"
     if r >= low:
-        return "about as many"
-    if r > half_high:
-        return "more than half as many"
-    if r >= half_low:
-        return "about half as many"
-    return "fewer than half as many"
+        phrase = "about as many"
+    elif r > half_high:
+        phrase = "more than half as many"
+    elif r >= half_low:
+        phrase = "about half as many"
+    else:
+        phrase = "fewer than half as many"
+    return _ZH_TIMES[phrase] if zh else phrase
 
 
 def superlative(values: Mapping[str, float]) -> str:
@@ -215,34 +254,43 @@ def leaders(values: Mapping[str, float]) -> list[str]:
 
 
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_ZH_ORDINALS = ("第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九")
 
 
-def ordinal(n: int) -> str:
-    """'second' for 2; '12th' past the ninth (ordinals only ever rank a few crimes)."""
+def ordinal(n: int, lang: str = language.DEFAULT) -> str:
+    """'second' (第二) for 2; '12th' (第12) past the ninth (ordinals only ever rank a few
+    crimes)."""
     if n < 1:
         raise ValueError(f"an ordinal starts at 1, got {n!r}")
+    if language.check(lang) == "zh":
+        return _ZH_ORDINALS[n - 1] if n <= len(_ZH_ORDINALS) else f"第{n}"
     if n <= len(_ORDINALS):
         return _ORDINALS[n - 1]
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
-def rank_phrase(values: Mapping[str, float], key: str) -> str:
+def rank_phrase(values: Mapping[str, float], key: str, lang: str = language.DEFAULT) -> str:
     """Where `key` stands among `values`, largest first, as words that are true for any
     number of entries and ties: 'the only', 'the most', 'jointly the most', 'the third
-    most', 'the fewest', 'jointly the fewest', 'as many as every other' (all equal)."""
+    most', 'the fewest', 'jointly the fewest', 'as many as every other' (all equal).
+    Chinese: 唯一, 最多, 并列最多, 第三多, 最少, 并列最少, 与其他各项相同."""
     if key not in values:
         raise KeyError(key)
     if any(pd.isna(v) for v in values.values()):
         raise ValueError(f"missing value in {dict(values)!r}")
+    zh = language.check(lang) == "zh"
     if len(values) == 1:
-        return "the only"
+        return "唯一" if zh else "the only"
     mine = values[key]
     above = sum(1 for v in values.values() if v > mine)
     below = sum(1 for v in values.values() if v < mine)
     tied = len(values) - above - below > 1
     if above == 0 and below == 0:
-        return "as many as every other"
+        return "与其他各项相同" if zh else "as many as every other"
+    if zh:
+        place = "最多" if above == 0 else "最少" if below == 0 else f"{ordinal(above + 1, lang)}多"
+        return f"并列{place}" if tied else place
     joint = "jointly " if tied else ""
     if above == 0:
         return f"{joint}the most"

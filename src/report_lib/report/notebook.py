@@ -118,9 +118,11 @@ def summarise(context: Context, kind: str = "dataset", subject: str | None = Non
     over time) for `subject`,
     or of the dataset as a whole; the numbers it states saved as the summary table."""
     if kind == "dataset":
-        made = summary.for_dataset(context.figures, context.labels, checks(context))
+        made = summary.for_dataset(
+            context.figures, context.labels, checks(context), lang=context.lang
+        )
     else:
-        made = SUMMARIES[kind](context.figures, subject, context.labels)
+        made = SUMMARIES[kind](context.figures, subject, context.labels, lang=context.lang)
     table_path = context.tables_dir / "summary.csv"
     atomic.write_text(table_path, made.table().to_csv(index=False, lineterminator="\n"))
     say(made.markdown())
@@ -302,7 +304,7 @@ def check_report(context: Context) -> None:
     atomic.write_text(
         context.tables_dir / "checks.csv", frame.to_csv(index=False, lineterminator="\n")
     )
-    say(fmt.md_escape(summary.checks(frame).text))
+    say(fmt.md_escape(summary.checks(frame, context.lang).text))
 
 
 def over_time(context: Context, *, crime: str | None = None, source: str | None = None) -> None:
@@ -326,9 +328,17 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
         scope_labels=context.scope_labels,
         source_labels=context.source_labels,
     )
-    say(narrative.over_time(chart.table, context.source_labels, context.scope_labels))
+    say(
+        narrative.over_time(
+            chart.table,
+            context.source_labels,
+            context.scope_labels,
+            lang=context.lang,
+            labels=context.labels,
+        )
+    )
     show(chart, "spans", context)
-    if note := narrative.derived(counted, context.crime_labels):
+    if note := narrative.derived(counted, context.crime_labels, context.lang):
         say(note)
 
 
@@ -343,5 +353,5 @@ def among_crimes(context: Context, crime: str) -> None:
         chart = charts.crime_in_context(
             context.figures, context.crime_labels, crime, release, context.source_labels
         )
-        say(narrative.crime_profile(profile, chart.table))
+        say(narrative.crime_profile(profile, chart.table, context.lang))
         show(chart, f"in_context_{release}", context)
