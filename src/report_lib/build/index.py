@@ -92,7 +92,7 @@ def site_summary(layout: Layout, lang: str = i18n.DEFAULT) -> summary.Summary | 
         labels = summary.Labels.of(load_reference(layout.reference), sources, lang)
     except DataError:
         return None
-    return summary.for_site(figures, labels)
+    return summary.for_site(figures, labels, lang)
 
 
 def render_index(layout: Layout, manifest: dict[str, Any], lang: str = i18n.DEFAULT) -> str:
