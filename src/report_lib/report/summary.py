@@ -190,12 +190,15 @@ def _period(row, lang: str = language.DEFAULT) -> str:
     return fmt.period(row.period_start, row.period_end, lang)
 
 
+UNEQUAL_SPAN = {"en": "over unequal periods", "zh": "期间不一"}
+
+
 def _span(rows: pd.DataFrame, lang: str = language.DEFAULT) -> str:
     """The period of a set of counts: one, or 'unequal periods'."""
     periods = {fmt.period(r.period_start, r.period_end, lang) for r in rows.itertuples()}
     if len(periods) == 1:
         return periods.pop()
-    return "期间不一" if lang == "zh" else "over unequal periods"
+    return UNEQUAL_SPAN[lang]
 
 
 def _days(start: pd.Timestamp, end: pd.Timestamp) -> int:
@@ -340,11 +343,13 @@ def share(
     if lang == "zh":
         unit = labels.unit(rows["unit"].iloc[0])
         counted = labels.counted(measure, rows["unit"].iloc[0])
+        span = _span(rows, lang)  # unequal periods: the note's pointer says so, once
+        span = "" if span == UNEQUAL_SPAN[lang] else f"（{span}）"
         text = (
             f"{_names([labels.crime(c) for c in top], lang)}{'各' if together else ''}占"
             f"{fmt.number(len(values), lang=lang)}个罪名{counted}"
             f"合计{fmt.number(int(total), lang=lang)}{unit}的{fmt.percent(part, lang=lang)}"
-            f"（{_span(rows, lang)}），{'合计为' if together else '即'}"
+            f"{span}，{'合计为' if together else '即'}"
             f"{fmt.share_phrase(part * len(top), lang)}。"
         )
     else:
