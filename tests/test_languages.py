@@ -194,9 +194,9 @@ def test_a_chinese_pdf_is_a4_with_chinese_text_and_embedded_fonts(built, poppler
         text = poppler_text("pdftotext", pdf)
         assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 50, report_id
         assert "第1页" in text.replace(" ", ""), report_id  # the running footer, in Chinese
-        fonts = poppler_text("pdffonts", pdf).splitlines()[2:]
-        assert fonts and all(line.split()[-5] == "yes" for line in fonts), (report_id, fonts)
-        assert any("CJK" in line for line in fonts), report_id
+        # Chromium embeds Noto Sans CJK as Type 3 fonts: embedded, with a Unicode map.
+        fonts = [line.split() for line in poppler_text("pdffonts", pdf).splitlines()[2:]]
+        assert fonts and all(f[-5] == f[-3] == "yes" for f in fonts), (report_id, fonts)
 
 
 def test_a_limited_build_keeps_the_other_language(built, tmp_path):
@@ -222,7 +222,7 @@ def test_a_limited_build_keeps_the_other_language(built, tmp_path):
 
 # ---- nothing left in English ---------------------------------------------------------
 
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z]")
 
 
 def english_words(html: str) -> list[str]:

@@ -52,8 +52,13 @@ ALLOWED_LATIN: tuple[str, ...] = (
     "English",
     # Software and fonts credited in 'About this report', by their own names.
     "Jupyter",
+    "Python",
+    "pandas",
+    "matplotlib",
+    "seaborn",
     "papermill",
     "nbconvert",
+    "playwright",
     "Chromium",
     "Babel",
     "Noto",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from markupsafe import Markup
+
 from report_lib import ids, language
 from report_lib.render import i18n
 
@@ -52,8 +54,11 @@ def table_csv(report_id: object, name: object, lang: str = i18n.DEFAULT) -> str 
     return f"{table_folder(report_id, lang)}/{name}"
 
 
-def table_label(name: str) -> str:
-    """A table's file name as a reader says it: 'in_context.csv' -> 'In context'."""
+def table_label(name: str, lang: str = i18n.DEFAULT) -> str | Markup:
+    """A table's file name as a reader says it: 'in_context.csv' -> 'In context'; in
+    another language the file's own name, as code (its words are the notebook's)."""
+    if lang != i18n.DEFAULT:
+        return Markup('<code class="file">{}</code>').format(name)
     words = name.removesuffix(".csv").replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 
