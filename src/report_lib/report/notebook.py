@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +56,11 @@ class Context:
         label = "label_zh" if self.lang == "zh" else "label"
         return {code: row[label] for code, row in self.reference.measures.rows.items()}
 
+    @property
+    def unit_labels(self) -> dict[str, str]:
+        label = "label_zh" if self.lang == "zh" else "label"
+        return {code: row[label] for code, row in self.reference.units.rows.items()}
+
     def source(self, source_id: str) -> dict[str, str]:
         """One release's row of the sources table."""
         rows = self.sources[self.sources["source_id"] == source_id]
@@ -86,9 +90,7 @@ def image(chart: Chart) -> bytes:
     """The chart as SVG, chosen by measurement over PNG (see README, "Charts"): a tenth of
     the size, its text selectable in the PDF, byte-identical from build to build (fixed
     hash salt, no date), sharp at any width."""
-    buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    return charts.svg(chart)
 
 
 def show(chart: Chart, name: str, context: Context) -> None:
@@ -276,6 +278,9 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
         source=source,
         scope_labels=context.scope_labels,
         source_labels=context.source_labels,
+        lang=context.lang,
+        measure_labels=context.measure_labels,
+        unit_labels=context.unit_labels,
     )
     say(narrative.over_time(chart.table, context.source_labels, context.scope_labels))
     show(chart, "spans", context)
@@ -291,7 +296,14 @@ def among_crimes(context: Context, crime: str) -> None:
     profile = context.reference.crimes.rows[crime]
     for release in releases:
         chart = charts.crime_in_context(
-            context.figures, context.crime_labels, crime, release, context.source_labels
+            context.figures,
+            context.crime_labels,
+            crime,
+            release,
+            context.source_labels,
+            lang=context.lang,
+            measure_labels=context.measure_labels,
+            unit_labels=context.unit_labels,
         )
         say(narrative.crime_profile(profile, chart.table))
         show(chart, f"in_context_{release}", context)
