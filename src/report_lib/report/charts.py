@@ -78,7 +78,9 @@ LINEAR_HEADROOM = 1.05  # room right of the largest bar before its label is meas
 LABEL_FONT_SIZE = 9.5
 KEY_DROP = 36  # points below the last axis: under its tick labels and axis label
 NAME_GID = "measure-name"  # a measure named at its bar (direct label, no legend)
-TICK_WRAP = 14  # half-ems per line of a crime's name beside its bars
+# Half-ems per line of a crime's name beside its bars: Chinese names are longer and may
+# break anywhere, so they get nine characters ("侵犯公民个人信息罪") where English gets 14.
+TICK_WRAP: Mapping[str, int] = MappingProxyType({"en": 14, "zh": 18})
 DAYS_PER_YEAR = 365.25
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 HAN_GLOSSED = re.compile(  # "人民日报 (People's Daily)" -> "People's Daily"
@@ -699,7 +701,7 @@ def _tick_labels(table: pd.DataFrame, lang: str) -> list[str]:
     """Crime labels, with the effective period of any crime whose period is not the most
     common one (a count over a shorter period must not pass for one over the same)."""
     _ = _messages(lang)
-    names = [style.wrap(label, TICK_WRAP, lang) for label in table["crime_label"]]
+    names = [style.wrap(label, TICK_WRAP[lang], lang) for label in table["crime_label"]]
     if "period_start" not in table.columns or table["period_start"].isna().all():
         return names
     periods = list(zip(table["period_start"], table["period_end"], strict=True))
@@ -708,7 +710,9 @@ def _tick_labels(table: pd.DataFrame, lang: str) -> list[str]:
         name
         if period == usual
         else f"{name}\n"
-        + style.wrap(_("({period})").format(period=fmt.period(*period, lang)), TICK_WRAP, lang)
+        + style.wrap(
+            _("({period})").format(period=fmt.period(*period, lang)), TICK_WRAP[lang], lang
+        )
         for name, period in zip(names, periods, strict=True)
     ]
 
@@ -908,7 +912,7 @@ def shares(
             ]
             unit = part["unit"].iloc[0]
             parts.append(
-                f"{label}合计{words.amount(total, fmt.EXACT, unit)}，其中{'、'.join(said)}"
+                f"{label}合计{words.amount(total, fmt.EXACT, unit)}，其中{'，'.join(said)}"
             )
         else:
             said = [
@@ -1056,7 +1060,7 @@ def crime_in_context(
     fig, table, axes = _count_chart(
         table, rows, lambda c: colour if c == crime else style.NEUTRAL_LIGHT, words
     )
-    name = style.wrap(labels[crime], TICK_WRAP, lang)
+    name = style.wrap(labels[crime], TICK_WRAP[lang], lang)
     for ax in axes:
         for tick in ax.get_yticklabels():
             if tick.get_text() == name or tick.get_text().startswith((f"{name}\n(", f"{name}\n（")):
@@ -1411,7 +1415,7 @@ def _span_alt(
     if words.zh:
         scope = (scope_labels or {}).get(row.scope, row.scope)
         source = names[row.source_id]
-        return f"{what}，范围：{scope}，{row.period}{amount}（{row.per_year_text}；{source}）"
+        return f"{what}，范围：{scope}，{row.period}共{amount}（{row.per_year_text}；{source}）"
     return (
         f"{what}, scope {row.scope}, {amount} over {row.period} "
         f"({row.per_year_text}; {names[row.source_id]})"

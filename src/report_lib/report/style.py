@@ -152,10 +152,14 @@ def apply() -> None:
 
 
 # Chinese line breaking: a character that may not begin a line, one that may not end it,
-# and runs kept whole (numbers with their 万/亿/余, %, 倍; Latin words; "[1]").
+# and runs kept whole (dates, numbers with their 万/亿/余, %, 倍; Latin words).
 NO_LINE_START = frozenset("，。、；：？！）》」』”’%·…)]")
 NO_LINE_END = frozenset("（《「『“‘([")
-_ZH_TOKEN = re.compile(r"≥?\d[\d.,]*(?:[万亿])?余?[%倍]?|[A-Za-z][A-Za-z'’-]*|\s+|.")
+_ZH_TOKEN = re.compile(
+    r"\d+年(?:\d+月(?:\d+日)?)?|\d+月(?:\d+日)?|\d+日"  # a date: 2022年2月21日, 10月
+    r"|≥?\d[\d.,]*(?:[万亿])?余?[%倍]?"  # a number: ≥13万, 6000余, 98.6%, 1.8倍
+    r"|[A-Za-z][A-Za-z'’-]*|\s+|."
+)
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d]")
 
 
