@@ -8,6 +8,7 @@ and image descriptions in the chart's language: every rule in English and in Chi
 from __future__ import annotations
 
 import inspect
+import io
 import json
 import re
 from pathlib import Path
@@ -505,3 +506,32 @@ def test_the_font_the_charts_name_is_one_the_set_up_installs(worlds):
             assert families <= {style.CJK_FONT.encode(), style.LATIN_FONT.encode()}, families
         else:
             assert families == {style.LATIN_FONT.encode()}, families
+
+
+def test_both_languages_plot_the_same_figures(both_worlds):
+    """The English and the Chinese chart of the same data have the same table (and so the
+    same CSV beside the report) but for the words: codes, values, shares, rates, periods
+    and panel numbers equal, every word column beside the code it names."""
+    en, zh = both_worlds["en"], both_worlds["zh"]
+    assert en.keys() == zh.keys()
+    compared = 0
+    for world in en:
+        assert [name for name, _ in en[world]] == [name for name, _ in zh[world]], world
+        for (name, english), (_, chinese) in zip(en[world], zh[world], strict=True):
+            a, b = english.table, chinese.table
+            assert list(a.columns) == list(b.columns), (world, name)
+            same = [c for c in a.columns if c not in charts.TEXT_COLUMNS]
+            words = [c for c in a.columns if c in charts.TEXT_COLUMNS]
+            assert {"source_id", "value"} & set(same) and len(a), (world, name)
+            pd.testing.assert_frame_equal(a[same], b[same], obj=f"{world} {name}")
+            read = [pd.read_csv(io.StringIO(t[same].to_csv(index=False))) for t in (a, b)]
+            pd.testing.assert_frame_equal(*read, obj=f"{world} {name} CSV")
+            for column in words:
+                assert (a[column].isna() == b[column].isna()).all(), (world, name, column)
+                if column in ("crime_label", "case_label", "measure_label"):
+                    assert column.removesuffix("_label") in same, (world, name, column)
+            for column in same:
+                shown = b[column].dropna().astype(str)
+                assert not shown.str.contains(HAN).any(), (world, name, column)
+            compared += 1
+    assert compared >= 30
