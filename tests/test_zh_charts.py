@@ -189,3 +189,10 @@ def test_english_lines_still_break_at_spaces():
     lines = style.wrap(text, 30).split("\n")
     assert " ".join(lines) == text
     assert all(len(line) <= 30 for line in lines)
+
+
+def test_a_chinese_text_never_ends_on_a_lone_character():
+    title = "侵犯公民个人信息罪占批准逮捕人数和起诉人数的绝大部分"
+    for text in (title, title + "。"):
+        lines = style.wrap(text, 50, "zh").split("\n")
+        assert lines[-1].rstrip("。") == "部分", lines

@@ -82,6 +82,9 @@ NAME_GID = "measure-name"  # a measure named at its bar (direct label, no legend
 # break anywhere, so they get nine characters ("侵犯公民个人信息罪") where English gets 14.
 TICK_WRAP: Mapping[str, int] = MappingProxyType({"en": 14, "zh": 18})
 DAYS_PER_YEAR = 365.25
+# Inches of a time chart's height per line of its span texts: Chinese lines are spaced
+# wider (style.ZH_LINE_SPACING).
+SPAN_LINE: Mapping[str, float] = MappingProxyType({"en": 0.17, "zh": 0.22})
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 HAN_GLOSSED = re.compile(  # "人民日报 (People's Daily)" -> "People's Daily"
     r"[\u2e80-\u9fff]+\s*[(\uff08]([^()\uff08\uff09\u2e80-\u9fff]+)[)\uff09]"
@@ -514,7 +517,12 @@ def _finish(
 ) -> None:
     """Title, key (only for what the chart draws), source line, then every bar label
     brought inside its axis."""
-    fig.suptitle(style.wrap(title, style.TITLE_WRAP, lang), x=0.01, ha="left")
+    fig.suptitle(
+        style.wrap(title, style.TITLE_WRAP[lang], lang),
+        x=0.01,
+        ha="left",
+        **style.spacing(lang),
+    )
     if keys:
         last = fig.axes[-1]
         below = transforms.offset_copy(last.transAxes, fig=fig, y=-KEY_DROP, units="points")
@@ -1211,13 +1219,14 @@ def online_spread(
             color=style.NEUTRAL if row.lower_bound else style.INK,
         )
         ax.annotate(
-            style.wrap(_fact_detail(row, words), style.SOURCE_WRAP, lang),
+            style.wrap(_fact_detail(row, words), style.SOURCE_WRAP[lang], lang),
             xy=(0, y),
             xytext=(0, -29),
             textcoords="offset points",
             va="top",
             fontsize=style.MIN_FONT_SIZE,
             color=style.INK,
+            **style.spacing(lang),
         )
     title = _spread_title(table, words)
     _finish(fig, title, _source_text(rows, words, source_labels), lang)
@@ -1363,7 +1372,7 @@ def spans(
     panels = [part for _key, part in table.groupby(["scope", "unit"], sort=False)]
     lines = sum(len(_span_text(row, lang).split("\n")) for row in table.itertuples())
     fig, axes = _figure(
-        1.3 + 0.3 * len(table) + 0.17 * lines + 0.45 * len(panels),
+        1.3 + 0.3 * len(table) + SPAN_LINE[lang] * lines + 0.45 * len(panels),
         nrows=len(panels),
         squeeze=False,
         sharex=True,
@@ -1428,7 +1437,7 @@ def _span_text(row, lang: str) -> str:
     text = _("{what}: {count}, {period}").format(
         what=row.row_label, count=row.label, period=row.period
     )
-    return style.wrap(text, style.SOURCE_WRAP, lang)
+    return style.wrap(text, style.SOURCE_WRAP[lang], lang)
 
 
 def _draw_spans(ax: Axes, part: pd.DataFrame, lang: str) -> None:
@@ -1473,6 +1482,7 @@ def _draw_spans(ax: Axes, part: pd.DataFrame, lang: str) -> None:
             va="bottom",
             fontsize=style.MIN_FONT_SIZE,
             color=style.INK,
+            **style.spacing(lang),
         )
     ax.set_yticks([])
     ax.set_ylim(len(part) - 0.5, -1.0)

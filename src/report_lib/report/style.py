@@ -57,8 +57,14 @@ FIGURE_WIDTH = 4.7  # inches
 LATIN_FONT = "DejaVu Sans"  # the SVG names it: the browser must have it (fonts-dejavu-core)
 MIN_FONT_SIZE = 9  # points: no chart text is smaller (tests hold every figure to it)
 SOURCE_FONT_SIZE = MIN_FONT_SIZE
-SOURCE_WRAP = 60  # characters per line of the source line at 9 pt on a 4.7-inch figure
-TITLE_WRAP = 43  # characters per title line at 12 pt bold on a 4.7-inch figure
+# Per line on a 4.7-inch figure: English characters, or Chinese half-ems (a character is
+# two; digits and Latin one). A Chinese character is a full em where an English one
+# averages 0.6, so Chinese fills the line with fewer half-ems than English has characters.
+SOURCE_WRAP: Mapping[str, int] = MappingProxyType({"en": 60, "zh": 68})  # 9 pt
+TITLE_WRAP: Mapping[str, int] = MappingProxyType({"en": 43, "zh": 50})  # 12 pt bold
+# Between lines of one text, in font sizes: matplotlib's default spaces Latin lines, but
+# Chinese characters fill the em, so their lines need more air to be told apart.
+ZH_LINE_SPACING = 1.45
 
 RC = {
     "figure.dpi": 110,  # inline preview
@@ -170,21 +176,24 @@ def text_width(text: str) -> int:
 
 def _wrap_zh(line: str, width: int) -> list[str]:
     """Greedy breaks between characters, never before closing punctuation, after an
-    opening one, or inside a number or a Latin word."""
+    opening one, or inside a number or a Latin word; a last line of one character takes
+    one more from the line above (an orphan "分" reads as a fragment)."""
     units: list[str] = []
     for token in _ZH_TOKEN.findall(line):
         if units and (token[0] in NO_LINE_START or units[-1][-1] in NO_LINE_END):
             units[-1] += token
         else:
             units.append(token)
-    lines, current = [], ""
+    lines: list[list[str]] = [[]]
     for unit in units:
-        if current.strip() and text_width((current + unit).rstrip()) > width:
-            lines.append(current.rstrip())
-            current = unit.lstrip()
+        if lines[-1] and text_width("".join([*lines[-1], unit]).rstrip()) > width:
+            lines.append([unit.lstrip()])
         else:
-            current += unit
-    return [*lines, current.rstrip()]
+            lines[-1].append(unit)
+    alone = re.sub(r"\W", "", "".join(lines[-1]))
+    if len(lines) > 1 and len(lines[-2]) > 2 and len(alone) <= 1:
+        lines[-1].insert(0, lines[-2].pop())
+    return ["".join(parts).rstrip() for parts in lines]
 
 
 def wrap(text: str, width: int, lang: str = language.DEFAULT) -> str:
@@ -197,15 +206,22 @@ def wrap(text: str, width: int, lang: str = language.DEFAULT) -> str:
     )
 
 
+def spacing(lang: str) -> dict[str, float]:
+    """Keyword arguments of a multi-line text: Chinese lines further apart, English as
+    matplotlib sets them."""
+    return {"linespacing": ZH_LINE_SPACING} if language.check(lang) == "zh" else {}
+
+
 def source_line(fig: Figure, text: str, lang: str = language.DEFAULT) -> None:
     """Small left-aligned text under the chart, so no figure leaves without its source."""
     fig.text(
         0,
         0,
-        wrap(text, SOURCE_WRAP, lang),
+        wrap(text, SOURCE_WRAP[lang], lang),
         ha="left",
         va="top",
         fontsize=SOURCE_FONT_SIZE,
         color=INK,
+        **spacing(lang),
         transform=mpl.transforms.offset_copy(fig.transFigure, fig=fig, y=-6, units="points"),
     )
