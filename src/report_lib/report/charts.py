@@ -131,8 +131,9 @@ def svg(chart: Chart) -> bytes:
 
 @dataclass(frozen=True)
 class _Words:
-    """A chart's language: its messages, and what it calls measures and units. English
-    may read measures from the frame and units from their codes; Chinese must be told."""
+    """A chart's language: how it joins words, and what it calls measures and units.
+    English may read measures from the frame and units from their codes; Chinese must be
+    told."""
 
     lang: str
     measures: Mapping[str, str] | None = None
@@ -190,9 +191,6 @@ class _Words:
         if self.zh:
             return "；".join(parts)
         return _sentence_list(parts)
-
-    def comma(self, parts: Iterable[str]) -> str:
-        return ("，" if self.zh else ", ").join(parts)
 
     def semicolon(self, parts: Iterable[str]) -> str:
         return ("；" if self.zh else "; ").join(parts)

@@ -268,8 +268,9 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
         counted = counted[counted["crime"] == crime]
     if source is not None:
         counted = counted[counted["source_id"] == source]
+    _ = language.gettext(context.lang, "report")
     if counted.empty:
-        say("_No count here states a period, so none is drawn over time._")
+        say(_("_No count here states a period, so none is drawn over time._"))
         return
     chart = charts.spans(
         f,
@@ -292,7 +293,8 @@ def among_crimes(context: Context, crime: str) -> None:
     """The crime among the others of each release that gives them side by side."""
     releases = charts.comparable_releases(context.figures, crime, context.crime_labels)
     if not releases:
-        say("_No release gives arrests and prosecutions for this crime beside other crimes._")
+        _ = language.gettext(context.lang, "report")
+        say(_("_No release gives arrests and prosecutions for this crime beside other crimes._"))
     profile = context.reference.crimes.rows[crime]
     for release in releases:
         chart = charts.crime_in_context(
