@@ -75,3 +75,13 @@ def test_update_adds_new_messages_empty_and_drops_unused(tmp_path, monkeypatch):
     finally:
         language.catalog.cache_clear()
         language.messages.cache_clear()
+
+
+@pytest.mark.parametrize("text", ["{", '{"cells": 3}', '{"cells": [{"cell_type": "markdown"}]}'])
+def test_a_file_that_is_no_notebook_is_one_line_naming_it(tmp_path, text):
+    from report_lib.errors import DataError
+
+    (tmp_path / "bad.ipynb").write_text(text)
+    with pytest.raises(DataError, match=r"bad\.ipynb") as caught:
+        messages.used(tmp_path)
+    assert "\n" not in str(caught.value) and "not a notebook" in str(caught.value)

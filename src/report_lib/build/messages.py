@@ -40,9 +40,26 @@ def _python(path: Path) -> Iterator[str]:
 
 def markdown_cells(notebook: Path) -> Iterator[str]:
     """The shown markdown cells of a notebook, each as one message."""
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+    for cell in _cells(notebook):
         if cell["cell_type"] == "markdown" and HIDDEN not in cell["metadata"].get("tags", []):
             yield cell_text(cell["source"])
+
+
+def _cells(notebook: Path) -> list[dict]:
+    """A notebook's cells; a file that is not a notebook is bad input, in one line."""
+    from report_lib.errors import DataError
+
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if not isinstance(cell.get("cell_type"), str) or not isinstance(
+                cell.get("metadata"), dict
+            ):
+                raise TypeError("a cell without its type or metadata")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        message = f"not a notebook: {exc}".splitlines()[0]
+        raise DataError(notebook, message) from None
+    return cells
 
 
 def cell_text(source: str | list[str]) -> str:
@@ -56,7 +73,8 @@ def translated(notebook: Path, lang: str) -> str:
     A cell whose text the catalog lacks is bad input: one line naming notebook and cell."""
     from report_lib.errors import DataError
 
-    document = json.loads(notebook.read_text(encoding="utf-8"))
+    cells = _cells(notebook)
+    document = {**json.loads(notebook.read_text(encoding="utf-8")), "cells": cells}
     if lang == language.DEFAULT:
         return json.dumps(document, ensure_ascii=False)
     _ = language.gettext(lang, "report")

@@ -8,13 +8,19 @@ period (`period_start`, `period_end`), which never starts before its offence exi
 Figures are built with `Figure` rather than pyplot, so no chart leaves state behind or is
 shown twice in a notebook.
 Table rows are in drawing order: bar containers first to last, bars top to bottom.
+
+Every chart is drawn in English or Chinese (`lang`): its words come from the `charts`
+message catalog (report_lib/locale), its numbers from `fmt` in that language, and its
+table is the same in both but for the text columns (`TEXT_COLUMNS`), so the two
+versions of a report plot the same figures.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -30,6 +36,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation
 
+from report_lib import language
+from report_lib.language import N_
 from report_lib.report import fmt, style
 
 ALL_SCOPE = "all"
@@ -41,29 +49,64 @@ DISCUSSIONS = "discussions"
 WINDOW_UNIT = "hours"
 COUNT_MEASURES = (ARRESTS, PROSECUTED)
 
+# The chart's own nouns for the counts it compares (translated where shown).
 MEASURE_NOUNS: Mapping[str, str] = MappingProxyType(
-    {ARRESTS: "arrests", PROSECUTED: "prosecutions"}
+    {ARRESTS: N_("arrests"), PROSECUTED: N_("prosecutions")}
+)
+# fmt.share_phrase's words, translated where a Chinese title shows them.
+SHARE_PHRASES = (
+    N_("all"),
+    N_("almost all"),
+    N_("most"),
+    N_("about half"),
+    N_("a minority"),
+    N_("very few"),
+    N_("none"),
 )
 # Measures are told apart by tint (and named at the bars), so hatching can mean one thing:
 # a lower bound.
 MEASURE_TINT: Mapping[str, float] = MappingProxyType({ARRESTS: 0.45, PROSECUTED: 1.0})
 
 SPLIT_RATIO = 20  # a crime whose largest bar is under 1/20 of the largest goes to its own panel
-LARGE_PANEL = "Larger counts"
-SMALL_PANEL = "Smaller counts, own scale"
+LARGE_PANEL = N_("Larger counts")
+SMALL_PANEL = N_("Smaller counts, own scale")
 BOUND_HATCH = "///"
-BOUND_KEY = "Hatched, open bar: a lower bound (\u201cmore than\u201d, \u2265)"
+BOUND_KEY = N_("Hatched, open bar: a lower bound (\u201cmore than\u201d, \u2265)")
+STATED_KEY = N_("Dotted: the stated period before the offence existed")
+NO_PERIOD = N_("period not stated")
 LINEAR_HEADROOM = 1.05  # room right of the largest bar before its label is measured
 LABEL_FONT_SIZE = 9.5
 KEY_DROP = 36  # points below the last axis: under its tick labels and axis label
 NAME_GID = "measure-name"  # a measure named at its bar (direct label, no legend)
-TICK_WRAP = 14  # characters per line of a crime's name beside its bars
+# Half-ems per line of a crime's name beside its bars: Chinese names are longer and may
+# break anywhere, so they get nine characters ("侵犯公民个人信息罪") where English gets 14.
+TICK_WRAP: Mapping[str, int] = MappingProxyType({"en": 14, "zh": 18})
 DAYS_PER_YEAR = 365.25
+# Inches of a time chart's height per line of its span texts: Chinese lines are spaced
+# wider (style.ZH_LINE_SPACING).
+SPAN_LINE: Mapping[str, float] = MappingProxyType({"en": 0.17, "zh": 0.22})
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 HAN_GLOSSED = re.compile(  # "人民日报 (People's Daily)" -> "People's Daily"
     r"[\u2e80-\u9fff]+\s*[(\uff08]([^()\uff08\uff09\u2e80-\u9fff]+)[)\uff09]"
 )
 HAN_ASIDE = re.compile(r"\s*[(\uff08][^()\uff08\uff09]*[\u2e80-\u9fff][^()\uff08\uff09]*[)\uff09]")
+# Table columns of words, which differ between languages; every other column (codes,
+# values, shares, periods, panel numbers) is the same in both.
+TEXT_COLUMNS = frozenset(
+    {
+        "crime_label",
+        "case_label",
+        "measure_label",
+        "label",
+        "panel",
+        "counted",
+        "over",
+        "reads_per_hour_text",
+        "period",
+        "per_year_text",
+        "row_label",
+    }
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +117,100 @@ class Chart:
     table: pd.DataFrame
     alt_text: str
     title: str
+    lang: str = language.DEFAULT
+
+
+def svg(chart: Chart) -> bytes:
+    """The chart as SVG in its language's fonts, its text kept as text (selectable in the
+    PDF); a glyph missing from the fonts is an error, not an empty box."""
+    buffer = io.BytesIO()
+    with style.drawing(chart.lang):
+        chart.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A chart's language: how it joins words, and what it calls measures and units.
+    English may read measures from the frame and units from their codes; Chinese must be
+    told."""
+
+    lang: str
+    measures: Mapping[str, str] | None = None
+    units: Mapping[str, str] | None = None
+
+    @property
+    def zh(self) -> bool:
+        return self.lang == "zh"
+
+    def measure(self, rows: pd.DataFrame) -> pd.Series:
+        """Each row's measure as a chart names it ('Arrests approved', '批准逮捕')."""
+        if self.measures is None:
+            if self.zh:
+                raise KeyError("a Chinese chart needs measure_labels (in Chinese)")
+            return rows["measure_label"].str.capitalize()
+        missing = sorted(set(rows["measure"]) - set(self.measures))
+        if missing:
+            raise KeyError(f"no {self.lang} label for measure(s) {missing}")
+        return rows["measure"].map(dict(self.measures)).str.capitalize()
+
+    def unit(self, code: str) -> str:
+        """A unit as a chart writes it after a number ('persons', '人')."""
+        if self.units is None:
+            if self.zh:
+                raise KeyError("a Chinese chart needs unit_labels (in Chinese)")
+            return code
+        if code not in self.units:
+            raise KeyError(f"no {self.lang} label for unit {code!r}")
+        return self.units[code]
+
+    def amount(self, value: float, qualifier: str, unit: str, decimals: int | None = None) -> str:
+        """'more than 6,000 persons' / '6000余人': a count with its unit."""
+        number = fmt.number(value, qualifier, decimals, lang=self.lang)
+        return f"{number}{self.unit(unit)}" if self.zh else f"{number} {self.unit(unit)}"
+
+    def bare(self, value: float, qualifier: str, unit: str, decimals: int | None = None) -> str:
+        """A count as a label beside others of its kind: English leaves out the unit,
+        Chinese keeps it (a number with 余 or 万 reads as a count only with its word)."""
+        if self.zh:
+            return self.amount(value, qualifier, unit, decimals)
+        return fmt.number(value, qualifier, decimals)
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences run on: with a space in English, none in Chinese."""
+        return ("" if self.zh else " ").join(p for p in parts if p).strip()
+
+    def both(self, parts: Sequence[str]) -> str:
+        """'a and b' / 'a和b'; three or more as 'a、b和c' in Chinese."""
+        if not self.zh:
+            return " and ".join(parts)
+        return "和".join(["、".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
+
+    def listing(self, parts: Sequence[str]) -> str:
+        """A list of clauses: 'a; b; and c' / 'a；b；c'."""
+        if self.zh:
+            return "；".join(parts)
+        return _sentence_list(parts)
+
+    def semicolon(self, parts: Iterable[str]) -> str:
+        return ("；" if self.zh else "; ").join(parts)
+
+
+def _drawn(function: Callable[..., Chart]) -> Callable[..., Chart]:
+    """A chart function in a language: the language checked, the figure built in its fonts
+    with a missing glyph an error, and the chart marked with the language for saving."""
+
+    @functools.wraps(function)
+    def chart(*args, lang: str = language.DEFAULT, **kwargs) -> Chart:
+        with style.drawing(language.check(lang)):
+            made = function(*args, lang=lang, **kwargs)
+        return Chart(made.figure, made.table, made.alt_text, made.title, lang)
+
+    return chart
+
+
+def _messages(lang: str) -> Callable[[str], str]:
+    return language.gettext(lang, "charts")
 
 
 # --- selecting rows -------------------------------------------------------------------
@@ -154,13 +291,9 @@ def comparable_releases(df: pd.DataFrame, crime: str, labels: Mapping[str, str])
     return found
 
 
-def _measure_label(rows: pd.DataFrame) -> pd.Series:
-    """A measure's label as a chart shows it, from the reference's (the one home of the
-    measure vocabulary: data/reference/measures.csv, carried by the dataset)."""
-    return rows["measure_label"].str.capitalize()
-
-
-def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crime") -> pd.DataFrame:
+def _count_table(
+    rows: pd.DataFrame, labels: Mapping[str, str], words: _Words, key: str = "crime"
+) -> pd.DataFrame:
     """One row per mark: what it is (crime or case), its measure, value, effective period
     and bar label."""
     table = pd.DataFrame(
@@ -169,7 +302,7 @@ def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crim
             key: rows[key],
             f"{key}_label": rows[key].map(dict(labels)),
             "measure": rows["measure"],
-            "measure_label": _measure_label(rows),
+            "measure_label": words.measure(rows),
             "value": rows["value"],
             "qualifier": rows["qualifier"],
             "unit": rows["unit"],
@@ -178,7 +311,8 @@ def _count_table(rows: pd.DataFrame, labels: Mapping[str, str], key: str = "crim
         }
     ).reset_index(drop=True)
     table["label"] = [
-        fmt.bound_label(int(v), q) for v, q in zip(table["value"], table["qualifier"], strict=True)
+        fmt.bound_label(int(v), q, lang=words.lang)
+        for v, q in zip(table["value"], table["qualifier"], strict=True)
     ]
     return table
 
@@ -201,33 +335,36 @@ def _one_unit(rows: pd.DataFrame) -> str:
 
 def english(text: str) -> str:
     """A name with its Chinese aside dropped ("People's Daily (人民日报)" -> "People's
-    Daily"), and any Chinese left after that too: an image description cannot mark a
-    language inside it, and the chart's font need not hold the glyphs."""
+    Daily"), and any Chinese left after that too: an English image description cannot
+    mark a language inside it."""
     kept = HAN.sub("", HAN_ASIDE.sub("", HAN_GLOSSED.sub(r"\1", text)))
     return " ".join(kept.replace("()", "").split()).strip(" ,;:")
 
 
 def _source_name(
-    source_id: str, rows: pd.DataFrame, source_labels: Mapping[str, str] | None
+    source_id: str, rows: pd.DataFrame, source_labels: Mapping[str, str] | None, lang: str
 ) -> str:
     """Caller's mapping first, then the frame's `source_label` column, then the id itself;
-    in English (see `english`), or "a Chinese-language source" if nothing is left."""
+    in English (see `english`), or "a Chinese-language source" if nothing is left. A
+    Chinese chart takes the caller's (Chinese) name or the id, never an English title."""
     name = source_id
     if source_labels and source_id in source_labels:
         name = source_labels[source_id]
-    elif "source_label" in rows.columns:
+    elif "source_label" in rows.columns and lang != "zh":
         named = rows.loc[rows["source_id"] == source_id, "source_label"].dropna()
         if not named.empty:
             name = str(named.iloc[0])
+    if lang == "zh":
+        return name
     return english(name) or "a Chinese-language source"
 
 
-def _period_of(rows: pd.DataFrame) -> str | None:
+def _period_of(rows: pd.DataFrame, lang: str) -> str | None:
     periods = rows[["period_start", "period_end"]].drop_duplicates()
     if len(periods) != 1:
         return None
     start, end = periods.iloc[0]
-    return None if pd.isna(start) else fmt.period(start, end)
+    return None if pd.isna(start) else fmt.period(start, end, lang)
 
 
 def _derived(rows: pd.DataFrame) -> pd.DataFrame:
@@ -238,43 +375,59 @@ def _derived(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[moved]
 
 
-def _derivation_note(rows: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
+def _derivation_note(rows: pd.DataFrame, words: _Words, labels: Mapping[str, str] | None) -> str:
     """Why a crime's counts cover less than the source says, one sentence per crime."""
+    _ = _messages(words.lang)
     notes = []
     for crime, part in _derived(rows).groupby("crime", sort=False):
         first = part.iloc[0]
-        stated = fmt.period(first["stated_start"], None).removeprefix("from ")
+        stated = fmt.period(first["stated_start"], None, words.lang)
         notes.append(
-            f"{(labels or {}).get(crime, crime)} counted from {fmt.day(first['period_start'])}, "
-            f"when its offence came into force; the source says from {stated} (an inference "
-            "from the law, not a statement of the source)."
+            _(
+                "{crime} counted from {day}, when its offence came into force; the source "
+                "says from {stated} (an inference from the law, not a statement of the source)."
+            ).format(
+                crime=(labels or {}).get(crime, crime),
+                day=fmt.day(first["period_start"], words.lang),
+                stated=stated.removeprefix("from ").removesuffix("起"),
+            )
         )
-    return " ".join(notes)
+    return words.sentences(*notes)
 
 
-def _periods_text(rows: pd.DataFrame, labels: Mapping[str, str] | None = None) -> str:
+def _periods_text(rows: pd.DataFrame, words: _Words, labels: Mapping[str, str] | None) -> str:
     """'Period: ….', or each crime's period where they differ, with why one is shorter."""
-    period = _period_of(rows)
+    _ = _messages(words.lang)
+    period = _period_of(rows, words.lang)
     if period:
-        text = f"Period: {period}."
+        text = _("Period: {period}.").format(period=period)
     else:
         parts = []
         for (start, end), part in rows.groupby(["period_start", "period_end"], sort=True):
             names = [(labels or {}).get(c, c) for c in dict.fromkeys(part["crime"].dropna())]
-            parts.append(f"{fmt.period(start, end)} ({', '.join(names)})")
-        text = f"Periods: {'; '.join(parts)}." if parts else ""
-    return f"{text} {_derivation_note(rows, labels)}".strip()
+            parts.append(
+                _("{period} ({names})").format(
+                    period=fmt.period(start, end, words.lang),
+                    names=("、" if words.zh else ", ").join(names),
+                )
+            )
+        text = _("Periods: {periods}.").format(periods=words.semicolon(parts)) if parts else ""
+    return words.sentences(text, _derivation_note(rows, words, labels))
 
 
 def _source_text(
     rows: pd.DataFrame,
+    words: _Words,
     source_labels: Mapping[str, str] | None,
     labels: Mapping[str, str] | None = None,
 ) -> str:
-    names = [_source_name(s, rows, source_labels) for s in dict.fromkeys(rows["source_id"])]
-    text = f"{'Source' if len(names) == 1 else 'Sources'}: {'; '.join(names)}."
-    period = _periods_text(rows, labels)
-    return f"{text} {period}" if period else text
+    _ = _messages(words.lang)
+    names = [
+        _source_name(s, rows, source_labels, words.lang) for s in dict.fromkeys(rows["source_id"])
+    ]
+    said = words.semicolon(names)
+    text = (_("Source: {names}.") if len(names) == 1 else _("Sources: {names}.")).format(names=said)
+    return words.sentences(text, _periods_text(rows, words, labels))
 
 
 def _sentence_list(parts: Sequence[str]) -> str:
@@ -283,8 +436,24 @@ def _sentence_list(parts: Sequence[str]) -> str:
     return f"{'; '.join(parts[:-1])}; and {parts[-1]}"
 
 
-def _leader_title(table: pd.DataFrame, say: Callable[[float], str]) -> str:
+def _share_words(share: float, lang: str) -> str:
+    """fmt.share_phrase in the chart's language."""
+    phrase = fmt.share_phrase(share)
+    return phrase if lang == language.DEFAULT else _messages(lang)(phrase)
+
+
+def _shares_of(said: Mapping[str, str], words: _Words) -> list[str]:
+    """'68.1% of the arrests' / '批准逮捕人数的68.1%', measure by measure."""
+    _ = _messages(words.lang)
+    return [
+        _("{share} of the {measure}").format(share=share, measure=_(MEASURE_NOUNS[m]))
+        for m, share in said.items()
+    ]
+
+
+def _leader_title(table: pd.DataFrame, say: Callable[[float], str], words: _Words) -> str:
     """The crime with the largest share, in words computed from the shares themselves."""
+    _ = _messages(words.lang)
     leaders, said = {}, {}
     for measure, part in table.groupby("measure", sort=False):
         leaders[measure] = fmt.superlative(
@@ -293,14 +462,23 @@ def _leader_title(table: pd.DataFrame, say: Callable[[float], str]) -> str:
         said[measure] = say(
             float(part.loc[part["crime_label"] == leaders[measure], "share"].iloc[0])
         )
-    nouns = [MEASURE_NOUNS[m] for m in leaders]
     if len(set(leaders.values())) > 1:
-        return "; ".join(f"{leaders[m]} has the most {MEASURE_NOUNS[m]}" for m in leaders)
+        return words.semicolon(
+            _("{leader} has the most {measure}").format(
+                leader=leaders[m], measure=_(MEASURE_NOUNS[m])
+            )
+            for m in leaders
+        )
     leader = next(iter(leaders.values()))
     if len(set(said.values())) == 1:
-        return f"{leader} accounts for {next(iter(said.values()))} of the {' and '.join(nouns)}"
-    parts = [f"{said[m]} of the {MEASURE_NOUNS[m]}" for m in leaders]
-    return f"{leader} accounts for {' and '.join(parts)}"
+        return _("{leader} accounts for {share} of the {measures}").format(
+            leader=leader,
+            share=next(iter(said.values())),
+            measures=words.both([_(MEASURE_NOUNS[m]) for m in leaders]),
+        )
+    return _("{leader} accounts for {shares}").format(
+        leader=leader, shares=words.both(_shares_of(said, words))
+    )
 
 
 # --- drawing --------------------------------------------------------------------------
@@ -317,9 +495,13 @@ def _height(rows: int, panels: int = 1) -> float:
     return 0.9 + 0.75 * panels + 0.26 * rows
 
 
-def _bound_handle() -> Patch:
+def _bound_handle(lang: str) -> Patch:
     return Patch(
-        facecolor="white", edgecolor=style.INK, hatch=BOUND_HATCH, linestyle="--", label=BOUND_KEY
+        facecolor="white",
+        edgecolor=style.INK,
+        hatch=BOUND_HATCH,
+        linestyle="--",
+        label=_messages(lang)(BOUND_KEY),
     )
 
 
@@ -327,12 +509,18 @@ def _finish(
     fig: Figure,
     title: str,
     source: str,
+    lang: str,
     fit: Iterable[Axes] = (),
     keys: Sequence[Patch] = (),
 ) -> None:
     """Title, key (only for what the chart draws), source line, then every bar label
     brought inside its axis."""
-    fig.suptitle(textwrap.fill(title, style.TITLE_WRAP), x=0.01, ha="left")
+    fig.suptitle(
+        style.wrap(title, style.TITLE_WRAP[lang], lang),
+        x=0.01,
+        ha="left",
+        **style.spacing(lang),
+    )
     if keys:
         last = fig.axes[-1]
         below = transforms.offset_copy(last.transAxes, fig=fig, y=-KEY_DROP, units="points")
@@ -344,7 +532,7 @@ def _finish(
             handlelength=2.2,
             borderaxespad=0,
         )
-    style.source_line(fig, source)
+    style.source_line(fig, source, lang)
     _fit_labels(fig, list(fit))
 
 
@@ -400,15 +588,15 @@ def _place_names(ax: Axes, renderer) -> None:
         name.set_color(style.INK)
 
 
-def _reads_per_hour(rate: float, qualifier: str) -> str:
-    """A lower bound is rounded down, never up, so that it stays true."""
+def _reads_per_hour(rate: float, qualifier: str, words: _Words) -> str:
+    """'26,000 reads per hour' / '每小时2.6万次'; a lower bound is rounded down, never up,
+    so that it stays true."""
+    _ = _messages(words.lang)
     if qualifier == fmt.MORE_THAN:
-        return fmt.rate(math.floor(rate), "hour", "reads", qualifier)
-    return fmt.rate(rate, "hour", "reads", decimals=0)
-
-
-def _whole(value: float) -> str:
-    return fmt.number(round(value))
+        count = fmt.number(math.floor(rate), qualifier, lang=words.lang)
+    else:
+        count = fmt.number(rate, decimals=0, lang=words.lang)
+    return _("{count} {unit} per hour").format(count=count, unit=words.unit(READS))
 
 
 def _value_axis(
@@ -462,9 +650,9 @@ def _bars(
     return bars
 
 
-def _keys(table: pd.DataFrame) -> list[Patch]:
+def _keys(table: pd.DataFrame, lang: str) -> list[Patch]:
     """The lower-bound key, only when the chart draws a lower bound."""
-    return [_bound_handle()] if any(_is_bound(table)) else []
+    return [_bound_handle(lang)] if any(_is_bound(table)) else []
 
 
 def _grouped_bars(
@@ -515,10 +703,11 @@ def _measure_name(ax: Axes, bar: Rectangle, text: str) -> None:
     name.inside_colour = name.get_color()
 
 
-def _tick_labels(table: pd.DataFrame) -> list[str]:
+def _tick_labels(table: pd.DataFrame, lang: str) -> list[str]:
     """Crime labels, with the effective period of any crime whose period is not the most
     common one (a count over a shorter period must not pass for one over the same)."""
-    names = [textwrap.fill(label, TICK_WRAP) for label in table["crime_label"]]
+    _ = _messages(lang)
+    names = [style.wrap(label, TICK_WRAP[lang], lang) for label in table["crime_label"]]
     if "period_start" not in table.columns or table["period_start"].isna().all():
         return names
     periods = list(zip(table["period_start"], table["period_end"], strict=True))
@@ -526,7 +715,10 @@ def _tick_labels(table: pd.DataFrame) -> list[str]:
     return [
         name
         if period == usual
-        else f"{name}\n" + textwrap.fill(f"({fmt.period(*period)})", TICK_WRAP)
+        else f"{name}\n"
+        + style.wrap(
+            _("({period})").format(period=fmt.period(*period, lang)), TICK_WRAP[lang], lang
+        )
         for name, period in zip(names, periods, strict=True)
     ]
 
@@ -545,12 +737,14 @@ def _split(table: pd.DataFrame, values: str, key: str = "crime") -> list[list[st
 
 
 def _panels(
-    table: pd.DataFrame, values: str, key: str = "crime"
+    table: pd.DataFrame, values: str, lang: str, key: str = "crime"
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """The table in drawing order with its panel's number and title (empty when there
     is one panel), and its part per panel."""
+    _ = _messages(lang)
     groups = _split(table, values, key)
-    titles = [""] if len(groups) == 1 else [LARGE_PANEL] + [SMALL_PANEL] * (len(groups) - 1)
+    large, small = _(LARGE_PANEL), _(SMALL_PANEL)
+    titles = [""] if len(groups) == 1 else [large] + [small] * (len(groups) - 1)
     parts = [
         table[table[key].isin(group)].assign(panel=title, panel_number=number)
         for number, (group, title) in enumerate(zip(groups, titles, strict=True), 1)
@@ -576,104 +770,170 @@ def _count_chart(
     table: pd.DataFrame,
     rows: pd.DataFrame,
     colour_of: Callable[[str], str],
-    named: Callable[[str], str] = str,
+    words: _Words,
 ) -> tuple[Figure, pd.DataFrame, list[Axes]]:
     """Grouped count bars, in two panels when one crime dwarfs the others."""
-    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
-    table, parts = _panels(table, "value")
+    names = dict(zip(table["crime"], _tick_labels(table, words.lang), strict=True))
+    table, parts = _panels(table, "value", words.lang)
     fig, axes = _panel_axes(parts, len)
+    unit = words.unit(_one_unit(rows))
+    _ = _messages(words.lang)
+    label = _("Unit: {unit}").format(unit=unit) if words.zh else unit
+
+    def whole(value: float) -> str:
+        return fmt.number(round(value), lang=words.lang)
+
     for ax, part in zip(axes, parts, strict=True):
-        _grouped_bars(ax, part, "value", colour_of, names, named)
-        _value_axis(ax, part["value"], _one_unit(rows).capitalize(), _whole)
+        _grouped_bars(ax, part, "value", colour_of, names, str)
+        _value_axis(ax, part["value"], label.capitalize(), whole)
     return fig, table, axes
 
 
-def _panel_note(table: pd.DataFrame) -> str:
+def _panel_note(table: pd.DataFrame, words: _Words) -> str:
     """For the alt text: which crimes stand in the own-scale panel."""
-    small = table.loc[table["panel"] == SMALL_PANEL, "crime_label"]
+    small = table.loc[table["panel_number"] > 1, "crime_label"]
     if small.empty:
         return ""
     names = list(dict.fromkeys(small))
+    if words.zh:
+        listed = words.both(names)
+        _ = _messages(words.lang)
+        return _("{crimes} are drawn in a second panel on their own scale.").format(crimes=listed)
     listed = _sentence_list(names).replace("; and", " and").replace(";", ",")
     verb, whose = ("is", "its") if len(names) == 1 else ("are", "their")
     return f" {listed} {verb} drawn in a second panel on {whose} own scale (smaller counts)."
 
 
-def _count_alt(table: pd.DataFrame, what: str, period: str | None) -> str:
+def _count_alt(table: pd.DataFrame, what: str, period: str | None, words: _Words) -> str:
     """'Insult and defamation: 168 arrests approved and 213 persons prosecuted; ...', with
-    the periods of the crimes where they differ."""
-    when = f", {period}" if period else ""
+    the periods of the crimes where they differ. In Chinese: '侮辱罪、诽谤罪：批准逮捕168人，
+    起诉213人；……'."""
+    _ = _messages(words.lang)
     differ = (
         ""
         if period
-        else " "
-        + _periods_text(table, dict(zip(table["crime"], table["crime_label"], strict=True)))
+        else _periods_text(
+            table, words, dict(zip(table["crime"], table["crime_label"], strict=True))
+        )
     )
     parts = []
     for crime_label, part in table.groupby("crime_label", sort=False):
-        said = [
-            f"{fmt.number(int(v), q)} {m.lower()}"
-            for v, q, m in zip(part["value"], part["qualifier"], part["measure_label"], strict=True)
-        ]
-        parts.append(f"{crime_label}, {' and '.join(said)}")
-    text = f"Horizontal bar chart of {what}{when}: {_sentence_list(parts)}.{_panel_note(table)}"
-    return f"{text}{differ}".rstrip()
+        rows = zip(
+            part["value"], part["qualifier"], part["measure_label"], part["unit"], strict=True
+        )
+        if words.zh:
+            said = [f"{m}{words.amount(int(v), q, u)}" for v, q, m, u in rows]
+            parts.append(f"{crime_label}：{'，'.join(said)}")
+        else:
+            said = [f"{fmt.number(int(v), q)} {m.lower()}" for v, q, m, _u in rows]
+            parts.append(f"{crime_label}, {' and '.join(said)}")
+    items = words.listing(parts)
+    if period:
+        text = _("Horizontal bar chart of {what}, {period}: {items}.").format(
+            what=what, period=period, items=items
+        )
+    else:
+        text = _("Horizontal bar chart of {what}: {items}.").format(what=what, items=items)
+    return words.sentences(text + _panel_note(table, words), differ)
 
 
 # --- charts ---------------------------------------------------------------------------
 
 
+@_drawn
 def arrests_vs_prosecutions(
     df: pd.DataFrame,
     labels: Mapping[str, str],
     source: str,
     source_labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = language.DEFAULT,
+    measure_labels: Mapping[str, str] | None = None,
+    unit_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Arrests approved beside persons prosecuted for each crime (primary source)."""
+    words = _Words(lang, measure_labels, unit_labels)
+    _ = _messages(lang)
     rows = _crime_counts(df, labels, source)
     _require_exact(rows, "the share wording of the title")
-    table = _count_table(rows, labels)
-    title = _leader_title(_with_shares(table), fmt.share_phrase)
-    fig, table, axes = _count_chart(table, rows, style.crime_colour)
-    _finish(fig, title, _source_text(rows, source_labels, labels), axes, _keys(table))
-    alt = _count_alt(table, "arrests approved and persons prosecuted by crime", _period_of(rows))
+    table = _count_table(rows, labels, words)
+    title = _leader_title(_with_shares(table), lambda s: _share_words(s, lang), words)
+    fig, table, axes = _count_chart(table, rows, style.crime_colour, words)
+    _finish(
+        fig, title, _source_text(rows, words, source_labels, labels), lang, axes, _keys(table, lang)
+    )
+    alt = _count_alt(
+        table,
+        _("arrests approved and persons prosecuted by crime"),
+        _period_of(rows, lang),
+        words,
+    )
     return Chart(fig, table, alt, title)
 
 
+@_drawn
 def shares(
     df: pd.DataFrame,
     labels: Mapping[str, str],
     source: str,
     source_labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = language.DEFAULT,
+    measure_labels: Mapping[str, str] | None = None,
+    unit_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Each crime's share of all arrests and of all prosecutions, on one 0–100 % axis:
     a share's scale is the whole, so it is never split into panels."""
+    words = _Words(lang, measure_labels, unit_labels)
+    _ = _messages(lang)
     rows = _crime_counts(df, labels, source)
     _require_exact(rows, "a share")
-    table = _with_shares(_count_table(rows, labels)).assign(panel="", panel_number=1)
-    table["label"] = table["share"].map(fmt.percent)
-    title = _leader_title(table, fmt.percent)
+    table = _with_shares(_count_table(rows, labels, words)).assign(panel="", panel_number=1)
+    table["label"] = [fmt.percent(s, lang=lang) for s in table["share"]]
+    title = _leader_title(table, lambda s: fmt.percent(s, lang=lang), words)
     fig, ax = _figure(_height(len(table)))
-    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
-    _grouped_bars(ax, table, "share", style.crime_colour, names, lambda m: f"of {m}")
+    names = dict(zip(table["crime"], _tick_labels(table, lang), strict=True))
+    _grouped_bars(
+        ax,
+        table,
+        "share",
+        style.crime_colour,
+        names,
+        lambda m: _("of {measure}").format(measure=m),
+    )
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_locator(ticker.FixedLocator([0, 0.25, 0.5, 0.75, 1]))
-    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: fmt.percent(v, 0)))
-    ax.set_xlabel("Share of the total over the crimes shown")
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: fmt.percent(v, 0, lang)))
+    ax.set_xlabel(_("Share of the total over the crimes shown"))
     ax.grid(axis="y", visible=False)
-    _finish(fig, title, _source_text(rows, source_labels, labels), [ax])
+    _finish(fig, title, _source_text(rows, words, source_labels, labels), lang, [ax])
     parts = []
-    for _, part in table.groupby("measure", sort=False):
-        said = [
-            f"{crime} {fmt.percent(s)}"
-            for crime, s in zip(part["crime_label"], part["share"], strict=True)
-        ]
-        total = fmt.number(int(part["total"].iloc[0]))
+    for _measure, part in table.groupby("measure", sort=False):
         label = part["measure_label"].iloc[0].lower()
-        parts.append(f"of {total} {label}, {', '.join(said)}")
-    period = _period_of(rows)
-    when = f", {period}" if period else ""
-    alt = f"Horizontal bar chart of each crime's share{when}: {_sentence_list(parts)}."
+        total = int(part["total"].iloc[0])
+        if words.zh:
+            said = [
+                f"{crime}占{fmt.percent(s, lang=lang)}"
+                for crime, s in zip(part["crime_label"], part["share"], strict=True)
+            ]
+            unit = part["unit"].iloc[0]
+            parts.append(
+                f"{label}合计{words.amount(total, fmt.EXACT, unit)}，其中{'，'.join(said)}"
+            )
+        else:
+            said = [
+                f"{crime} {fmt.percent(s)}"
+                for crime, s in zip(part["crime_label"], part["share"], strict=True)
+            ]
+            parts.append(f"of {fmt.number(total)} {label}, {', '.join(said)}")
+    period = _period_of(rows, lang)
+    items = words.listing(parts)
+    if period:
+        alt = _("Horizontal bar chart of each crime's share, {period}: {items}.").format(
+            period=period, items=items
+        )
+    else:
+        alt = _("Horizontal bar chart of each crime's share: {items}.").format(items=items)
     return Chart(fig, table, alt, title)
 
 
@@ -683,13 +943,20 @@ def _per_arrest(rows: pd.DataFrame) -> pd.Series:
     return wide[PROSECUTED] / wide[ARRESTS]
 
 
+@_drawn
 def prosecuted_per_arrest(
     df: pd.DataFrame,
     labels: Mapping[str, str],
     source: str,
     source_labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = language.DEFAULT,
+    measure_labels: Mapping[str, str] | None = None,
+    unit_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Persons prosecuted per arrest approved, by crime, with the cohort caveat on the chart."""
+    words = _Words(lang, measure_labels, unit_labels)
+    _ = _messages(lang)
     rows = _crime_counts(df, labels, source)
     _require_exact(rows, "a ratio")
     wide = rows.pivot(index="crime", columns="measure", values="value")
@@ -708,14 +975,16 @@ def prosecuted_per_arrest(
     table["period_start"] = table["crime"].map(periods["period_start"])
     table["period_end"] = table["crime"].map(periods["period_end"])
     decimals = fmt.DECIMALS["ratio"]
-    table["label"] = [fmt.bound_label(r, fmt.EXACT, decimals) for r in table["ratio"]]
+    table["label"] = [fmt.bound_label(r, fmt.EXACT, decimals, lang) for r in table["ratio"]]
     if (table["ratio"] > 1).all():
-        title = "Every crime shown has more persons prosecuted than arrests approved"
+        title = _("Every crime shown has more persons prosecuted than arrests approved")
     else:
         leader = fmt.superlative(dict(zip(table["crime_label"], table["ratio"], strict=True)))
-        title = f"{leader} has the most persons prosecuted per arrest approved"
-    names = dict(zip(table["crime"], _tick_labels(table), strict=True))
-    table, parts = _panels(table, "ratio")
+        title = _("{crime} has the most persons prosecuted per arrest approved").format(
+            crime=leader
+        )
+    names = dict(zip(table["crime"], _tick_labels(table, lang), strict=True))
+    table, parts = _panels(table, "ratio", lang)
     fig, axes = _panel_axes(parts, lambda part: 2 * len(part))  # room for wrapped names
     for ax, part in zip(axes, parts, strict=True):
         colours = [style.crime_colour(c) for c in part["crime"]]
@@ -725,13 +994,13 @@ def prosecuted_per_arrest(
         _value_axis(
             ax,
             pd.concat([part["ratio"], pd.Series([1.0])]),
-            "Persons prosecuted per arrest approved",
-            lambda v: fmt.number(v, decimals=decimals),
+            _("Persons prosecuted per arrest approved"),
+            lambda v: fmt.number(v, decimals=decimals, lang=lang),
             integer=False,
         )
         ax.axvline(1, color=style.INK, linestyle="--", linewidth=1.2)
     axes[0].annotate(
-        "1 = as many prosecuted as arrested",
+        _("1 = as many prosecuted as arrested"),
         xy=(1, 1),
         xycoords=("data", "axes fraction"),
         xytext=(4, 4),
@@ -739,69 +1008,89 @@ def prosecuted_per_arrest(
         fontsize=style.MIN_FONT_SIZE,
         color=style.INK,
     )
-    note = (
+    note = _(
         "Note: the two counts are not the same cohort. Persons prosecuted include people who "
         "were never arrested (e.g. released on bail pending trial), so this is not a rate of "
         "arrests ending in prosecution."
     )
-    _finish(fig, title, f"{note}\n{_source_text(rows, source_labels, labels)}", axes)
+    _finish(fig, title, f"{note}\n{_source_text(rows, words, source_labels, labels)}", lang, axes)
     parts_said = [
-        f"{name} {fmt.number(r, decimals=decimals)} ({fmt.number(int(p))} persons prosecuted, "
-        f"{fmt.number(int(a))} arrests approved)"
+        _("{crime} {ratio} ({prosecuted} persons prosecuted, {arrested} arrests approved)").format(
+            crime=name,
+            ratio=fmt.number(r, decimals=decimals, lang=lang),
+            prosecuted=fmt.number(int(p), lang=lang),
+            arrested=fmt.number(int(a), lang=lang),
+        )
         for name, r, p, a in zip(
             table["crime_label"], table["ratio"], table[PROSECUTED], table[ARRESTS], strict=True
         )
     ]
-    alt = (
+    alt = _(
         "Horizontal bar chart of persons prosecuted per arrest approved, with a reference line "
-        f"at 1: {_sentence_list(parts_said)}. The two counts are not the same cohort."
-    )
+        "at 1: {items}. The two counts are not the same cohort."
+    ).format(items=words.listing(parts_said))
     return Chart(fig, table, alt, title)
 
 
+@_drawn
 def crime_in_context(
     df: pd.DataFrame,
     labels: Mapping[str, str],
     crime: str,
     source: str,
     source_labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = language.DEFAULT,
+    measure_labels: Mapping[str, str] | None = None,
+    unit_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """One crime in its colour among the others in grey, for that crime's profile."""
+    words = _Words(lang, measure_labels, unit_labels)
+    _ = _messages(lang)
     rows = _crime_counts(df, labels, source)
     if crime not in set(rows["crime"]):
         raise KeyError(f"no arrests or prosecutions for crime {crime!r} in {source}")
     _require_exact(rows, "the share in the title")
-    table = _with_shares(_count_table(rows, labels)).assign(
+    table = _with_shares(_count_table(rows, labels, words)).assign(
         highlighted=lambda t: t["crime"] == crime
     )
     table["per_arrest"] = table["crime"].map(_per_arrest(rows))
     mine = table[table["highlighted"]]
-    said = [
-        f"{fmt.percent(s)} of the {MEASURE_NOUNS[m]}"
-        for m, s in zip(mine["measure"], mine["share"], strict=True)
-    ]
-    title = f"{labels[crime]} accounts for {' and '.join(said)}"
+    said = {
+        m: fmt.percent(s, lang=lang) for m, s in zip(mine["measure"], mine["share"], strict=True)
+    }
+    title = _("{leader} accounts for {shares}").format(
+        leader=labels[crime], shares=words.both(_shares_of(said, words))
+    )
     colour = style.crime_colour(crime)
     fig, table, axes = _count_chart(
-        table, rows, lambda c: colour if c == crime else style.NEUTRAL_LIGHT
+        table, rows, lambda c: colour if c == crime else style.NEUTRAL_LIGHT, words
     )
-    name = textwrap.fill(labels[crime], TICK_WRAP)
+    name = style.wrap(labels[crime], TICK_WRAP[lang], lang)
     for ax in axes:
         for tick in ax.get_yticklabels():
-            if tick.get_text() == name or tick.get_text().startswith(f"{name}\n("):
+            if tick.get_text() == name or tick.get_text().startswith((f"{name}\n(", f"{name}\n（")):
                 tick.set_fontweight("bold")
-    _finish(fig, title, _source_text(rows, source_labels, labels), axes, _keys(table))
+    _finish(
+        fig, title, _source_text(rows, words, source_labels, labels), lang, axes, _keys(table, lang)
+    )
     alt = _count_alt(
         table,
-        f"arrests approved and persons prosecuted by crime, {labels[crime]} highlighted",
-        _period_of(rows),
+        _("arrests approved and persons prosecuted by crime, {crime} highlighted").format(
+            crime=labels[crime]
+        ),
+        _period_of(rows, lang),
+        words,
     )
     return Chart(fig, table, alt, title)
 
 
-def _spread_table(rows: pd.DataFrame, case_labels: Mapping[str, str]) -> pd.DataFrame:
+def _spread_table(
+    rows: pd.DataFrame, case_labels: Mapping[str, str], words: _Words
+) -> pd.DataFrame:
     """Reads per case, then discussions; each reads row carries its stated window and the
     reads-per-hour it implies (a lower bound when the reads are)."""
+    _ = _messages(words.lang)
     reads = rows[rows["measure"] == READS]
     if reads.empty:
         raise ValueError("no reads for any case in the frame")
@@ -811,78 +1100,106 @@ def _spread_table(rows: pd.DataFrame, case_labels: Mapping[str, str]) -> pd.Data
     position = {case: i for i, case in enumerate(_ordered(rows["case"], case_labels, "case"))}
     marks = pd.concat([reads, rows[rows["measure"] == DISCUSSIONS]])
     marks = marks.iloc[np.lexsort((marks["case"].map(position), marks["measure"] != READS))]
-    table = _count_table(marks, case_labels, key="case").drop(columns="label")
+    table = _count_table(marks, case_labels, words, key="case").drop(columns="label")
     window_of = dict(zip(windows["case"], windows["value"], strict=True))
     is_reads = table["measure"] == READS
     table["window_hours"] = table["case"].map(window_of).where(is_reads).astype("Int64")
     table["reads_per_hour"] = table["value"].astype(float) / table["window_hours"].astype(float)
     table["reads_per_hour_text"] = [
-        _reads_per_hour(r, q) if pd.notna(r) else pd.NA
+        _reads_per_hour(r, q, words) if pd.notna(r) else pd.NA
         for r, q in zip(table["reads_per_hour"], table["qualifier"], strict=True)
     ]
+    within = [_within(w, words) if pd.notna(w) else None for w in table["window_hours"]]
     table["label"] = [
-        fmt.bound_label(int(v), q) + (f" {_within(w)}" if pd.notna(w) else "")
-        for v, q, w in zip(table["value"], table["qualifier"], table["window_hours"], strict=True)
+        _bound_within(fmt.bound_label(int(v), q, lang=words.lang), w, words)
+        for v, q, w in zip(table["value"], table["qualifier"], within, strict=True)
     ]
-    table["counted"] = [_counted(row) for row in table.itertuples()]
-    table["over"] = [_within(w) if pd.notna(w) else NO_PERIOD for w in table["window_hours"]]
+    table["counted"] = [_counted(row, words) for row in table.itertuples()]
+    table["over"] = [w or _(NO_PERIOD) for w in within]
     table["lower_bound"] = table["qualifier"] == fmt.MORE_THAN
     return table
 
 
-NO_PERIOD = "period not stated"
+def _bound_within(label: str, within: str | None, words: _Words) -> str:
+    """'≥ 130,000 within 3 hours' / '≥13万（3小时内）'."""
+    if within is None:
+        return label
+    return f"{label}（{within}）" if words.zh else f"{label} {within}"
 
 
-def _counted(row) -> str:
-    """'more than 130,000 reads', '58,000 person-times (discussions)'."""
-    what = f"{fmt.number(int(row.value), row.qualifier)} {row.unit}"
+def _counted(row, words: _Words) -> str:
+    """'more than 130,000 reads', '58,000 person-times (discussions)'; in Chinese
+    '阅读量13万余次', '讨论量5.8万人次'."""
+    what = words.amount(int(row.value), row.qualifier, row.unit)
     name = row.measure_label.lower()
+    if words.zh:
+        return f"{name}{what}"
     return what if name == row.unit else f"{what} ({name})"
 
 
-def _within(hours: int) -> str:
-    return f"within {fmt.number(int(hours))} {WINDOW_UNIT}"
+def _within(hours: int, words: _Words) -> str:
+    _ = _messages(words.lang)
+    return _("within {count} {unit}").format(
+        count=fmt.number(int(hours), lang=words.lang), unit=words.unit(WINDOW_UNIT)
+    )
 
 
-def _fact_detail(row) -> str:
+def _fact_detail(row, words: _Words) -> str:
     """Over what period it was counted, whether it is a lower bound, and the rate."""
-    parts = [f"Counted {row.over}." if row.over != NO_PERIOD else "Period not stated."]
+    _ = _messages(words.lang)
+    stated = row.over != _(NO_PERIOD)
+    parts = [_("Counted {over}.").format(over=row.over) if stated else _("Period not stated.")]
     if row.lower_bound:
-        parts.append("A lower bound: the source says \u201cmore than\u201d.")
+        parts.append(_("A lower bound: the source says \u201cmore than\u201d."))
     if pd.notna(row.reads_per_hour_text):
-        parts.append(f"That is {row.reads_per_hour_text}.")
-    return " ".join(parts)
+        parts.append(_("That is {rate}.").format(rate=row.reads_per_hour_text))
+    return words.sentences(*parts)
 
 
-def _spread_title(table: pd.DataFrame) -> str:
+def _spread_title(table: pd.DataFrame, words: _Words) -> str:
     """The fastest stated spread, from the rates the table holds; or, without any window,
     what was counted, with no comparison across unknown periods."""
+    _ = _messages(words.lang)
     rated = table[table["reads_per_hour"].notna()]
     if rated.empty:
-        cases = _sentence_list(list(dict.fromkeys(table["case_label"])))
-        return f"Reads reported for {cases.replace('; and', ' and')}, over no stated period"
+        cases = list(dict.fromkeys(table["case_label"]))
+        listed = words.both(cases) if words.zh else _sentence_list(cases).replace("; and", " and")
+        return _("Reads reported for {cases}, over no stated period").format(cases=listed)
     fastest = fmt.superlative(dict(zip(rated["case_label"], rated["reads_per_hour"], strict=True)))
     row = rated[rated["case_label"] == fastest].iloc[0]
-    lead = f"{fastest} spread fastest" if len(rated) > 1 else f"{fastest} reached"
-    text = f"{fmt.number(int(row['value']), row['qualifier'])} reads {_within(row['window_hours'])}"
+    text = _("{count} reads {within}").format(
+        count=words.bare(int(row["value"]), row["qualifier"], READS),
+        within=_within(row["window_hours"], words),
+    )
     if len(rated) > 1:
-        return f"{lead}: {text}, {row['reads_per_hour_text']}"
-    return f"{lead} {text}, {row['reads_per_hour_text']}"
+        return _("{case} spread fastest: {reads}, {rate}").format(
+            case=fastest, reads=text, rate=row["reads_per_hour_text"]
+        )
+    return _("{case} reached {reads}, {rate}").format(
+        case=fastest, reads=text, rate=row["reads_per_hour_text"]
+    )
 
 
+@_drawn
 def online_spread(
     df: pd.DataFrame,
     case_labels: Mapping[str, str],
     source: str,
     source_labels: Mapping[str, str] | None = None,
+    *,
+    lang: str = language.DEFAULT,
+    measure_labels: Mapping[str, str] | None = None,
+    unit_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """A fact panel, not bars: per case, what was counted, over what window, and whether it
     is a lower bound. Reads within hours, reads over no stated period and discussions in
     person-times are different quantities, so none shares an axis with another."""
+    words = _Words(lang, measure_labels, unit_labels)
+    _ = _messages(lang)
     rows = _statements(df, (READS, WINDOW, DISCUSSIONS), source)
     rows = rows[rows["case"].notna()]
     _require_unique(rows, ["measure", "case"])
-    table = _spread_table(rows, case_labels)
+    table = _spread_table(rows, case_labels, words)
     fig, ax = _figure(0.8 + 0.85 * len(table))
     ax.set_axis_off()
     ax.set_xlim(0, 1)
@@ -900,27 +1217,32 @@ def online_spread(
             color=style.NEUTRAL if row.lower_bound else style.INK,
         )
         ax.annotate(
-            textwrap.fill(_fact_detail(row), style.SOURCE_WRAP),
+            style.wrap(_fact_detail(row, words), style.SOURCE_WRAP[lang], lang),
             xy=(0, y),
             xytext=(0, -29),
             textcoords="offset points",
             va="top",
             fontsize=style.MIN_FONT_SIZE,
             color=style.INK,
+            **style.spacing(lang),
         )
-    title = _spread_title(table)
-    _finish(fig, title, _source_text(rows, source_labels))
-    described = [f"{r.case_label}, {r.counted}, {r.over}" for r in table.itertuples()]
+    title = _spread_title(table, words)
+    _finish(fig, title, _source_text(rows, words, source_labels), lang)
+    described = [
+        _("{case}, {counted}, {over}").format(case=r.case_label, counted=r.counted, over=r.over)
+        for r in table.itertuples()
+    ]
     rates = [
-        f"{r.case_label}: {r.reads_per_hour_text}"
+        _("{case}: {rate}").format(case=r.case_label, rate=r.reads_per_hour_text)
         for r in table.itertuples()
         if pd.notna(r.reads_per_hour_text)
     ]
-    rate_text = f" Implied rate: {_sentence_list(rates)}." if rates else ""
-    alt = (
+    alt = _(
         "Fact panel of the online spread of cases, each with what was counted and over what "
-        f"period: {_sentence_list(described)}.{rate_text}"
-    )
+        "period: {items}."
+    ).format(items=words.listing(described))
+    if rates:
+        alt = words.sentences(alt, _("Implied rate: {rates}.").format(rates=words.listing(rates)))
     return Chart(fig, table, alt, title)
 
 
@@ -950,12 +1272,11 @@ def _per_year_shown(rate: float, qualifier: str) -> tuple[float, int]:
     return float(fmt.rounded(rate, decimals)), decimals
 
 
-def _per_year_text(shown: float, decimals: int, qualifier: str) -> str:
-    return f"{fmt.number(shown, qualifier, decimals)} a year"
-
-
-def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.DataFrame:
+def _span_table(
+    rows: pd.DataFrame, labels: Mapping[str, str], row_label, words: _Words
+) -> pd.DataFrame:
     """One row per figure: what, where from, its effective period and rate per year."""
+    _ = _messages(words.lang)
     rows = rows.sort_values(["scope", "unit", "period_start", "period_end", "source_id"])
     table = pd.DataFrame(
         {
@@ -964,7 +1285,7 @@ def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.
             "crime": rows["crime"],
             "crime_label": rows["crime"].map(dict(labels)),
             "measure": rows["measure"],
-            "measure_label": _measure_label(rows),
+            "measure_label": words.measure(rows),
             "scope": rows["scope"],
             "unit": rows["unit"],
             "value": rows["value"],
@@ -975,7 +1296,8 @@ def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.
         }
     ).reset_index(drop=True)
     table["period"] = [
-        fmt.period(s, e) for s, e in zip(table["period_start"], table["period_end"], strict=True)
+        fmt.period(s, e, words.lang)
+        for s, e in zip(table["period_start"], table["period_end"], strict=True)
     ]
     table["per_year"] = [
         per_year(v, s, e)
@@ -984,19 +1306,20 @@ def _span_table(rows: pd.DataFrame, labels: Mapping[str, str], row_label) -> pd.
     shown = [
         _per_year_shown(r, q) for r, q in zip(table["per_year"], table["qualifier"], strict=True)
     ]
-    table["per_year_shown"] = [value for value, _ in shown]
+    table["per_year_shown"] = [value for value, _decimals in shown]
     table["per_year_text"] = [
-        _per_year_text(value, decimals, q)
-        for (value, decimals), q in zip(shown, table["qualifier"], strict=True)
+        _("{count} a year").format(count=words.bare(value, q, unit, decimals))
+        for (value, decimals), q, unit in zip(shown, table["qualifier"], table["unit"], strict=True)
     ]
     table["label"] = [
-        f"{fmt.bound_label(int(v), q)} · {t}"
+        f"{fmt.bound_label(int(v), q, lang=words.lang)} · {t}"
         for v, q, t in zip(table["value"], table["qualifier"], table["per_year_text"], strict=True)
     ]
     table["row_label"] = [row_label(row) for row in table.itertuples()]
     return table
 
 
+@_drawn
 def spans(
     df: pd.DataFrame,
     labels: Mapping[str, str],
@@ -1005,19 +1328,26 @@ def spans(
     source: str | None = None,
     scope_labels: Mapping[str, str] | None = None,
     source_labels: Mapping[str, str] | None = None,
+    lang: str = language.DEFAULT,
+    measure_labels: Mapping[str, str] | None = None,
+    unit_labels: Mapping[str, str] | None = None,
 ) -> Chart:
     """Each count as a span on a time axis, from its effective start to its end, labelled
     with its value and its rate per year. One panel per scope and unit; a lower bound is
     drawn open (hatched, '≥'); a start moved to the day the offence came into force shows
     the stated part as a dotted outline. No value axis: figures are never summed, stacked
     or joined by a line."""
+    words = _Words(lang, measure_labels, unit_labels)
+    _ = _messages(lang)
     rows = _statements(df, None, source)
     rows = rows[rows["case"].isna() & rows["period_start"].notna() & rows["crime"].notna()]
     if crime is not None:
         rows = rows[rows["crime"] == crime]
     if rows.empty:
         raise ValueError(f"no counts with a period for crime={crime!r}, source={source!r}")
-    names = {s: _source_name(s, rows, source_labels) for s in dict.fromkeys(rows["source_id"])}
+    names = {
+        s: _source_name(s, rows, source_labels, lang) for s in dict.fromkeys(rows["source_id"])
+    }
     refs = {
         s: i
         for i, s in enumerate(
@@ -1030,61 +1360,85 @@ def spans(
         what = (
             row.measure_label
             if crime is not None
-            else f"{row.crime_label}: {row.measure_label.lower()}"
+            else _("{crime}: {measure}").format(
+                crime=row.crime_label, measure=row.measure_label.lower()
+            )
         )
         return f"{what} [{refs[row.source_id]}]"
 
-    table = _span_table(rows, labels, row_label)
-    panels = [part for _, part in table.groupby(["scope", "unit"], sort=False)]
-    lines = sum(len(_span_text(row).split("\n")) for row in table.itertuples())
+    table = _span_table(rows, labels, row_label, words)
+    panels = [part for _key, part in table.groupby(["scope", "unit"], sort=False)]
+    lines = sum(len(_span_text(row, lang).split("\n")) for row in table.itertuples())
     fig, axes = _figure(
-        1.3 + 0.3 * len(table) + 0.17 * lines + 0.45 * len(panels),
+        1.3 + 0.3 * len(table) + SPAN_LINE[lang] * lines + 0.45 * len(panels),
         nrows=len(panels),
         squeeze=False,
         sharex=True,
         height_ratios=[len(p) + 0.3 for p in panels],
     )
     for ax, part in zip(axes[:, 0], panels, strict=True):
-        _draw_spans(ax, part)
+        _draw_spans(ax, part, lang)
         scope = part["scope"].iloc[0]
-        scope_name = (scope_labels or {}).get(scope, scope)
-        ax.set_title(f"{part['unit'].iloc[0].capitalize()}, scope: {scope_name}")
-    _time_axis(axes[-1, 0], table)
-    subject = labels[crime] if crime is not None else "; ".join(names.values())
+        ax.set_title(
+            _("{unit}, scope: {scope}").format(
+                unit=words.unit(part["unit"].iloc[0]).capitalize(),
+                scope=(scope_labels or {}).get(scope, scope),
+            )
+        )
+    _time_axis(axes[-1, 0], table, lang)
+    subject = labels[crime] if crime is not None else words.semicolon(names.values())
     count, releases = len(table), table["source_id"].nunique()
-    title = (
-        f"{subject}: {count} figure{'s' if count > 1 else ''} from {releases} "
-        f"release{'s' if releases > 1 else ''}, each over its own period"
+    title = _("{subject}: {figures} from {releases}, each over its own period").format(
+        subject=subject,
+        figures=(_("{count} figure") if count == 1 else _("{count} figures")).format(count=count),
+        releases=(_("{count} release") if releases == 1 else _("{count} releases")).format(
+            count=releases
+        ),
     )
     cited = sorted(names, key=refs.get)
-    footer = "Sources: " + "; ".join(f"[{refs[s]}] {names[s]}" for s in cited) + "."
-    keys = _keys(table)
-    if (pd.to_datetime(table["stated_start"]) < pd.to_datetime(table["period_start"])).any():
-        keys.append(Patch(fill=False, edgecolor=style.NEUTRAL, linestyle=":", label=STATED_KEY))
-    _finish(fig, title, f"{footer} {_derivation_note(rows, labels)}".strip(), keys=keys)
-    described = [
-        f"{row.row_label.rsplit(' [', 1)[0]}, scope {row.scope}, "
-        f"{fmt.number(int(row.value), row.qualifier)} {row.unit} over {row.period} "
-        f"({row.per_year_text}; {names[row.source_id]})"
-        for row in table.itertuples()
-    ]
-    alt = (
-        f"Time chart of {subject}: each figure a horizontal span over its effective period, "
-        f"one panel per scope and unit, no line joining them: {_sentence_list(described)}."
+    footer = _("Sources: {names}.").format(
+        names=words.semicolon(f"[{refs[s]}] {names[s]}" for s in cited)
     )
+    keys = _keys(table, lang)
+    if (pd.to_datetime(table["stated_start"]) < pd.to_datetime(table["period_start"])).any():
+        keys.append(Patch(fill=False, edgecolor=style.NEUTRAL, linestyle=":", label=_(STATED_KEY)))
+    _finish(
+        fig, title, words.sentences(footer, _derivation_note(rows, words, labels)), lang, keys=keys
+    )
+    described = [_span_alt(row, names, scope_labels, words) for row in table.itertuples()]
+    alt = _(
+        "Time chart of {subject}: each figure a horizontal span over its effective period, "
+        "one panel per scope and unit, no line joining them: {items}."
+    ).format(subject=subject, items=words.listing(described))
     return Chart(fig, table, alt, title)
 
 
-STATED_KEY = "Dotted: the stated period before the offence existed"
+def _span_alt(
+    row, names: Mapping[str, str], scope_labels: Mapping[str, str] | None, words: _Words
+) -> str:
+    """One figure of a time chart as the image description says it."""
+    what = row.row_label.rsplit(" [", 1)[0]
+    amount = words.amount(int(row.value), row.qualifier, row.unit)
+    if words.zh:
+        scope = (scope_labels or {}).get(row.scope, row.scope)
+        source = names[row.source_id]
+        return f"{what}，范围：{scope}，{row.period}共{amount}（{row.per_year_text}；{source}）"
+    return (
+        f"{what}, scope {row.scope}, {amount} over {row.period} "
+        f"({row.per_year_text}; {names[row.source_id]})"
+    )
 
 
-def _span_text(row) -> str:
+def _span_text(row, lang: str) -> str:
     """What the row is, its count, its period and its rate, above its span."""
-    text = f"{row.row_label}: {row.label}, {row.period}"
-    return textwrap.fill(text, style.SOURCE_WRAP)
+    _ = _messages(lang)
+    text = _("{what}: {count}, {period}").format(
+        what=row.row_label, count=row.label, period=row.period
+    )
+    return style.wrap(text, style.SOURCE_WRAP[lang], lang)
 
 
-def _draw_spans(ax: Axes, part: pd.DataFrame) -> None:
+def _draw_spans(ax: Axes, part: pd.DataFrame, lang: str) -> None:
     """Each figure a bar over its period, with its text above it across the whole width
     (a narrow figure has no room for labels beside the bars)."""
     for y, row in enumerate(part.itertuples()):
@@ -1118,7 +1472,7 @@ def _draw_spans(ax: Axes, part: pd.DataFrame) -> None:
                 linewidth=1.2,
             )
         ax.annotate(
-            _span_text(row),
+            _span_text(row, lang),
             xy=(0, y),
             xycoords=("axes fraction", "data"),
             xytext=(0, 7),
@@ -1126,13 +1480,14 @@ def _draw_spans(ax: Axes, part: pd.DataFrame) -> None:
             va="bottom",
             fontsize=style.MIN_FONT_SIZE,
             color=style.INK,
+            **style.spacing(lang),
         )
     ax.set_yticks([])
     ax.set_ylim(len(part) - 0.5, -1.0)
     ax.grid(axis="y", visible=False)
 
 
-def _time_axis(ax: Axes, table: pd.DataFrame) -> None:
+def _time_axis(ax: Axes, table: pd.DataFrame, lang: str) -> None:
     """Whole years, from the first stated start to the end of the last period."""
     first = pd.Timestamp(min(table["stated_start"].min(), table["period_start"].min()))
     last = pd.Timestamp(table["period_end"].max())
@@ -1142,4 +1497,5 @@ def _time_axis(ax: Axes, table: pd.DataFrame) -> None:
     step = max(1, math.ceil((right.year - left.year) / 5))  # at most about five labels
     ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.set_xlabel("Effective period of each figure")
+    _ = _messages(lang)
+    ax.set_xlabel(_("Effective period of each figure"))

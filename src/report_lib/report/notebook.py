@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +57,21 @@ class Context:
         label = "label_zh" if self.lang == "zh" else "label"
         return {code: row[label] for code, row in self.reference.measures.rows.items()}
 
+    @property
+    def unit_labels(self) -> dict[str, str]:
+        label = "label_zh" if self.lang == "zh" else "label"
+        return {code: row[label] for code, row in self.reference.units.rows.items()}
+
+    @property
+    def chart_options(self) -> dict[str, object]:
+        """What every chart function takes besides its data: the language and the
+        words for measures and units in it (`charts.shares(…, **ctx.chart_options)`)."""
+        return {
+            "lang": self.lang,
+            "measure_labels": self.measure_labels,
+            "unit_labels": self.unit_labels,
+        }
+
     def source(self, source_id: str) -> dict[str, str]:
         """One release's row of the sources table."""
         rows = self.sources[self.sources["source_id"] == source_id]
@@ -87,9 +101,7 @@ def image(chart: Chart) -> bytes:
     """The chart as SVG, chosen by measurement over PNG (see README, "Charts"): a tenth of
     the size, its text selectable in the PDF, byte-identical from build to build (fixed
     hash salt, no date), sharp at any width."""
-    buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return buffer.getvalue()
+    return charts.svg(chart)
 
 
 def show(chart: Chart, name: str, context: Context) -> None:
@@ -316,8 +328,8 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
         counted = counted[counted["crime"] == crime]
     if source is not None:
         counted = counted[counted["source_id"] == source]
+    _ = language.gettext(context.lang, "report")
     if counted.empty:
-        _ = language.gettext(context.lang, "report")
         say(_("_No count here states a period, so none is drawn over time._"))
         return
     chart = charts.spans(
@@ -327,6 +339,7 @@ def over_time(context: Context, *, crime: str | None = None, source: str | None 
         source=source,
         scope_labels=context.scope_labels,
         source_labels=context.source_labels,
+        **context.chart_options,
     )
     say(
         narrative.over_time(
@@ -351,7 +364,12 @@ def among_crimes(context: Context, crime: str) -> None:
     profile = context.reference.crimes.rows[crime]
     for release in releases:
         chart = charts.crime_in_context(
-            context.figures, context.crime_labels, crime, release, context.source_labels
+            context.figures,
+            context.crime_labels,
+            crime,
+            release,
+            context.source_labels,
+            **context.chart_options,
         )
         say(narrative.crime_profile(profile, chart.table, context.lang))
         show(chart, f"in_context_{release}", context)
