@@ -22,6 +22,7 @@ from report_lib.build.messages import translated
 from report_lib.build.reports import load_reports
 from report_lib.errors import DataError
 from report_lib.render import links
+from report_lib.report import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -176,6 +177,8 @@ def test_both_languages_plot_the_same_tables(site):
             en, zh = (pd.read_csv(folder / name) for folder in (english, chinese))
             assert en.shape == zh.shape and list(en.columns) == list(zh.columns), (report_id, name)
             for column in en.columns:
+                if column in charts.TEXT_COLUMNS:  # words, in each language
+                    continue
                 if pd.api.types.is_numeric_dtype(en[column]) or column.endswith(CODES):
                     pd.testing.assert_series_equal(en[column], zh[column], check_names=False)
             compared += 1

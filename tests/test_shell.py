@@ -115,8 +115,17 @@ def test_no_link_from_an_invalid_id_or_name(bad):
     assert links.other_reports([{"id": bad, "title": "T"}], "ok") == []
 
 
-def test_table_labels_read_as_words():
-    assert links.table_label("prosecuted_per_arrest.csv") == "Prosecuted per arrest"
+def test_table_labels_read_as_words_in_each_language():
+    names = ["in_context_a-2020.csv", "in_context_b-2022.csv", "shares.csv", "new_table.csv"]
+    assert links.table_labels(names) == [
+        ("in_context_a-2020.csv", "In context 1"),
+        ("in_context_b-2022.csv", "In context 2"),
+        ("shares.csv", "Shares"),
+        ("new_table.csv", "New table"),
+    ]
+    chinese = [label for _, label in links.table_labels(names[:3], "zh")]
+    assert all(re.search(r"[\u4e00-\u9fff]", label) for label in chinese), chinese
+    assert not any("2020" in label or "_" in label for label in chinese)
 
 
 # ---- what changed --------------------------------------------------------------------

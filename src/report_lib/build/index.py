@@ -68,8 +68,8 @@ def _report(layout: Layout, entry: dict[str, Any], lang: str, _) -> dict[str, An
         "changes": _changes(entry, _),
         "source_dates": _source_dates(entry, lang),
         "tables": [
-            (links.table_csv(report_id, name, lang), links.table_label(name, lang))
-            for name in tables
+            (links.table_csv(report_id, name, lang), label)
+            for name, label in links.table_labels(tables, lang)
         ],
     }
 

@@ -15,6 +15,7 @@ from typing import Any
 from report_lib.build.manifest import outputs_of
 from report_lib.build.reports import Report
 from report_lib.paths import Layout
+from report_lib.render.i18n import UNKNOWN
 
 PACKAGES = ("pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "playwright")
 
@@ -28,7 +29,7 @@ def revision(root: Path) -> str:
     """The commit the reports were built from; '-dirty' when tracked files differ."""
     commit = _git(root, "rev-parse", "HEAD")
     if not commit:
-        return "unknown"
+        return UNKNOWN
     return commit + (
         "-dirty" if _git(root, "status", "--porcelain", "--untracked-files=no") else ""
     )
@@ -37,7 +38,7 @@ def revision(root: Path) -> str:
 def build_date(root: Path) -> str:
     """SOURCE_DATE_EPOCH, else the commit time: never the wall clock, so builds repeat."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or _git(root, "log", "-1", "--format=%ct")
-    return time.strftime("%Y-%m-%d", time.gmtime(int(epoch))) if epoch else "unknown"
+    return time.strftime("%Y-%m-%d", time.gmtime(int(epoch))) if epoch else UNKNOWN
 
 
 def _charted_sources(tables: Path) -> set[str]:

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from report_lib import language
 
 DEFAULT = language.DEFAULT
+UNKNOWN = "unknown"  # what the build records for a date or revision it cannot know
 # The tag marking Chinese text inside a page of another language.
 CHINESE = language.TAGS["zh"]
 
@@ -38,6 +39,9 @@ def translator(lang: str = DEFAULT) -> Callable[..., Markup]:
 def time_tag(value: object, lang: str = DEFAULT) -> Markup:
     """A date as <time>, for a message's value: it never wraps inside. A Chinese page
     shows 2022年2月21日 and keeps the ISO date in the `datetime` attribute."""
+    if str(value) == UNKNOWN:  # a build outside a git checkout: no commit date
+        _ = translator(lang)
+        return Markup("<time>{}</time>").format(_("unknown"))
     text = language.date_text(str(value), lang)
     if text == str(value):
         return Markup("<time>{}</time>").format(value)

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from markupsafe import Markup
-
 from report_lib import ids, language
+from report_lib.language import N_
 from report_lib.render import i18n
 
 FIGURES_CSV = "figures.csv"
@@ -54,13 +53,47 @@ def table_csv(report_id: object, name: object, lang: str = i18n.DEFAULT) -> str 
     return f"{table_folder(report_id, lang)}/{name}"
 
 
-def table_label(name: str, lang: str = i18n.DEFAULT) -> str | Markup:
-    """A table's file name as a reader says it: 'in_context.csv' -> 'In context'; in
-    another language the file's own name, as code (its words are the notebook's)."""
-    if lang != i18n.DEFAULT:
-        return Markup('<code class="file">{}</code>').format(name)
-    words = name.removesuffix(".csv").replace("_", " ").replace("-", " ").strip()
-    return words[:1].upper() + words[1:]
+# The chart tables the notebooks save, by the start of their file name, as a reader
+# calls them (shell catalog); a name not listed here reads as its words.
+TABLE_KINDS = {
+    "summary": N_("Summary"),
+    "checks": N_("Checks"),
+    "spans": N_("Counts over time"),
+    "shares": N_("Shares"),
+    "arrests_vs_prosecutions": N_("Arrests vs prosecutions"),
+    "prosecuted_per_arrest": N_("Prosecuted per arrest"),
+    "online_spread": N_("Online spread"),
+    "in_context": N_("In context"),
+}
+
+
+def _kind(name: str) -> str | None:
+    stem = name.removesuffix(".csv")
+    return next((k for k in TABLE_KINDS if stem == k or stem.startswith(k + "_")), None)
+
+
+def table_labels(names: list[str], lang: str = i18n.DEFAULT) -> list[tuple[str, str]]:
+    """(file name, label) of a report's chart tables, as a reader says them: 'Shares',
+    'In context 1', 'In context 2' when one kind repeats (one per release); never the
+    file's name, which holds ids. A name of no known kind reads as its words (English)."""
+    _ = i18n.translator(lang)
+    counts: dict[str | None, int] = {}
+    for name in names:
+        counts[_kind(name)] = counts.get(_kind(name), 0) + 1
+    seen: dict[str, int] = {}
+    labelled = []
+    for name in names:
+        kind = _kind(name)
+        if kind is None:
+            words = name.removesuffix(".csv").replace("_", " ").replace("-", " ").strip()
+            labelled.append((name, words[:1].upper() + words[1:]))
+            continue
+        label = str(_(TABLE_KINDS[kind]))
+        if counts[kind] > 1:
+            seen[kind] = seen.get(kind, 0) + 1
+            label = f"{label} {seen[kind]}"
+        labelled.append((name, label))
+    return labelled
 
 
 def table_names(folder: Path) -> list[str]:
