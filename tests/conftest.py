@@ -45,6 +45,19 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def fixture_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic multi-release fixture (tests/fixtures/data) through the data step:
+    the folder of its processed tables (its reference stays in the fixture)."""
+    from report_lib.data import dataset
+
+    out = tmp_path_factory.mktemp("fixture-data") / "processed"
+    data = FIXTURE / "data"
+    paths = dataset.Paths(data / "raw", data / "reference", data / "corrections.csv")
+    dataset.write(dataset.build(paths), out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def fixture_built(tmp_path_factory: pytest.TempPathFactory):
     """The synthetic multi-release fixture (tests/fixtures/data) run through the data step
     and built with the project's notebooks and the fixture's report list."""

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from conftest import DATA, FIXTURE
 
-from report_lib.data import dataset
 from report_lib.data.dataset import load_figures, load_table
 from report_lib.data.reference import load_reference
 from report_lib.report import fmt, summary
@@ -29,13 +28,10 @@ def real() -> tuple[pd.DataFrame, summary.Labels]:
 
 
 @pytest.fixture(scope="module")
-def fixture_data(tmp_path_factory) -> tuple[pd.DataFrame, summary.Labels]:
+def fixture_data(fixture_processed) -> tuple[pd.DataFrame, summary.Labels]:
     """The synthetic multi-release fixture run through the data step."""
-    out = tmp_path_factory.mktemp("summary") / "processed"
-    data = FIXTURE / "data"
-    paths = dataset.Paths(data / "raw", data / "reference", data / "corrections.csv")
-    dataset.write(dataset.build(paths), out)
-    return load_figures(out), _labels(out, data / "reference")
+    reference = FIXTURE / "data" / "reference"
+    return load_figures(fixture_processed), _labels(fixture_processed, reference)
 
 
 def _every_summary(figures: pd.DataFrame, labels: summary.Labels) -> list[summary.Summary]:

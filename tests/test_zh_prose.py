@@ -19,7 +19,6 @@ import pytest
 from conftest import DATA, FIXTURE, ROOT
 
 from report_lib import language
-from report_lib.data import dataset
 from report_lib.data.dataset import load_figures, load_table
 from report_lib.data.numbers import Qualifier, parse_quantity
 from report_lib.data.reference import load_reference
@@ -130,13 +129,10 @@ def real() -> tuple[pd.DataFrame, summary.Labels]:
 
 
 @pytest.fixture(scope="module")
-def fixture_data(tmp_path_factory) -> tuple[pd.DataFrame, summary.Labels]:
+def fixture_data(fixture_processed) -> tuple[pd.DataFrame, summary.Labels]:
     """The synthetic multi-release fixture run through the data step."""
-    out = tmp_path_factory.mktemp("zh-prose") / "processed"
-    data = FIXTURE / "data"
-    paths = dataset.Paths(data / "raw", data / "reference", data / "corrections.csv")
-    dataset.write(dataset.build(paths), out)
-    return load_figures(out), _labels(out, data / "reference")
+    reference = FIXTURE / "data" / "reference"
+    return load_figures(fixture_processed), _labels(fixture_processed, reference)
 
 
 WORLDS = ["real", "fixture_data"]
