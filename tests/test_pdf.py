@@ -17,7 +17,7 @@ from test_render import CASES, CHINESE, TITLE, build_report_notebook
 from report_lib.render import browser
 from report_lib.render.browser import BrowserNotFound, ParallelPrinter, PdfPrinter, find_chromium
 from report_lib.render.html import render_html
-from report_lib.render.pdf import EPOCH, ReportPDFExporter, fix_pdf_dates
+from report_lib.render.pdf import EPOCH, ReportPDFExporter, renumber_nodes, reproducible
 
 A4_POINTS = (595.28, 841.89)
 
@@ -161,17 +161,56 @@ def test_sandbox_disabled_only_for_root(monkeypatch, euid, sandboxed):
     assert ("--no-sandbox" not in browser.launch_args()) is sandboxed
 
 
-def test_pages_printed_at_once_are_those_printed_one_by_one(printer, notebook, chromium):
-    """One browser, three pages printing together: each PDF is the one the one-page
-    printer makes (Chromium's dates replaced, as every build does)."""
+def test_pages_printed_at_once_are_those_printed_one_by_one(
+    printer, notebook, chromium, monkeypatch
+):
+    """One browser, two pages printing five reports, each page reused and one replaced
+    on the way: each PDF is the one the one-page printer makes (Chromium's dates and
+    node ids made reproducible, as every build does)."""
+    monkeypatch.setattr(browser, "PRINTS_PER_PAGE", 2)
     html = render_html(notebook)
-    pages = [html.replace("</body>", f"<p>page {n}</p></body>") for n in range(3)]
-    alone = [fix_pdf_dates(printer.print_pdf(page), EPOCH) for page in pages]
-    with ParallelPrinter(pages=3, executable=chromium) as parallel:
+    pages = [html.replace("</body>", f"<p>page {n}</p></body>") for n in range(5)]
+    alone = [reproducible(printer.print_pdf(page), EPOCH) for page in pages]
+    with ParallelPrinter(pages=2, executable=chromium) as parallel:
         futures = [parallel.submit(page) for page in pages]
-        together = [fix_pdf_dates(future.result(timeout=120), EPOCH) for future in futures]
+        together = [reproducible(future.result(timeout=120), EPOCH) for future in futures]
     assert together == alone
-    assert len(set(together)) == 3
+    assert len(set(together)) == 5
+
+
+def test_a_page_that_failed_is_replaced(printer, chromium, monkeypatch):
+    """A print that fails fails its own future only; the next print, in a new page,
+    gives the PDF a fresh printer gives."""
+    real = browser.print_options
+
+    def failing_once(title: str, lang: str) -> dict:
+        if title == "fails":
+            raise RuntimeError("the page broke")
+        return real(title, lang)
+
+    monkeypatch.setattr(browser, "print_options", failing_once)
+    page = "<html lang='en'><title>works</title><table><tr><th>a</th></tr></table></html>"
+    with ParallelPrinter(pages=1, executable=chromium) as parallel:
+        first = parallel.submit(page).result(timeout=120)
+        with pytest.raises(RuntimeError, match="the page broke"):
+            parallel.submit("<html><title>fails</title></html>").result(timeout=120)
+        after = parallel.submit(page).result(timeout=120)
+    alone = reproducible(printer.print_pdf(page), EPOCH)
+    assert reproducible(first, EPOCH) == reproducible(after, EPOCH) == alone
+
+
+def test_node_ids_are_renumbered_in_order_and_length():
+    """Ids defined by /ID become their rank, as many digits, wherever they are named;
+    a (node…) string that no /ID defines is left alone."""
+    pdf = (
+        b"<</ID (node00000517)>> <</ID (node00000093)>> /Headers [(node00000517)] "
+        b"/Limits [(node00000093) (node00000517)] /Title (node00000042)"
+    )
+    assert renumber_nodes(pdf) == (
+        b"<</ID (node00000001)>> <</ID (node00000000)>> /Headers [(node00000001)] "
+        b"/Limits [(node00000000) (node00000001)] /Title (node00000042)"
+    )
+    assert renumber_nodes(b"no structure") == b"no structure"
 
 
 def test_a_browser_that_cannot_start_fails_each_print(tmp_path):

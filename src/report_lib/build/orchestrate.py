@@ -184,10 +184,10 @@ def _printed(future: Future[bytes]) -> bytes:
 def _install(report: Report, layout: Layout, made: pages.Pages, pdf: bytes) -> None:
     """Write the report's PDF, then its HTML page: an HTML older than its notebook
     means a render that never finished."""
-    from report_lib.render.pdf import fix_pdf_dates
+    from report_lib.render.pdf import reproducible
 
     outputs = outputs_of(report)
-    atomic.write_bytes(contained(layout.out, outputs["pdf"]), fix_pdf_dates(pdf, made.pdf_date))
+    atomic.write_bytes(contained(layout.out, outputs["pdf"]), reproducible(pdf, made.pdf_date))
     html_path = contained(layout.out, outputs["html"])
     atomic.write_text(html_path, made.html)
     if html_path.stat().st_mtime < (layout.out / outputs["notebook"]).stat().st_mtime:

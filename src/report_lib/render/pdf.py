@@ -58,7 +58,7 @@ class ReportPDFExporter(ReportHTMLExporter):
         else:
             with PdfPrinter() as printer:
                 pdf = printer.print_pdf(html)
-        return fix_pdf_dates(pdf, document_date(nb)), resources
+        return reproducible(pdf, document_date(nb)), resources
 
 
 EPOCH = "1970-01-01"
@@ -79,6 +79,17 @@ def document_date(nb: NotebookNode) -> str:
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)")
+# A tagged PDF names its structure elements after the renderer's DOM node ids (/ID, and
+# the /Headers of table cells and the /IDTree that refer to them): a counter of the
+# renderer process, so a page printed after another in the same renderer gets other ids.
+_NODE_ID = re.compile(rb"/ID \(node(\d+)\)")
+_NODE_NAME = re.compile(rb"\(node(\d+)\)")
+
+
+def reproducible(pdf: bytes, date: str) -> bytes:
+    """The same bytes for the same page, however Chromium was used before: `date` for
+    its clock (fix_pdf_dates) and node ids counted from 0 (renumber_nodes)."""
+    return fix_pdf_dates(renumber_nodes(pdf), date)
 
 
 def fix_pdf_dates(pdf: bytes, date: str) -> bytes:
@@ -91,3 +102,21 @@ def fix_pdf_dates(pdf: bytes, date: str) -> bytes:
         return new if len(new) == len(match.group(0)) else match.group(0)
 
     return _PDF_DATE.sub(replace, pdf)
+
+
+def renumber_nodes(pdf: bytes) -> bytes:
+    """Replace each structure element's node id by its rank among the document's ids,
+    written in as many digits: the same order (the /IDTree stays sorted) and the same
+    length (the cross-reference offsets stay valid). Only ids defined by an /ID entry
+    are touched."""
+    defined = {match.group(1) for match in _NODE_ID.finditer(pdf)}
+    rank = {
+        digits: b"%0*d" % (len(digits), n)
+        for n, digits in enumerate(sorted(defined, key=lambda d: (int(d), d)))
+    }
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        digits = match.group(1)
+        return b"(node" + rank[digits] + b")" if digits in rank else match.group(0)
+
+    return _NODE_NAME.sub(replace, pdf)
