@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -539,17 +540,35 @@ def _finish(
 def _fit_labels(fig: Figure, axes: list[Axes]) -> None:
     """Place each measure's name inside its bar where it fits (else after the bar's value),
     then widen each value axis (from 0) until every label ends inside it: labels are
-    measured in the drawn figure, not guessed from their length."""
+    measured in the drawn figure, not guessed from their length. Stops as soon as a
+    round moves nothing (each draw runs the whole layout: the costliest step of a chart),
+    and keeps the layout the labels were measured in, so that savefig does not redo it."""
     if not axes:
         return
     renderer = fig.canvas.get_renderer()
     for _ in range(3):  # names move out as bars shrink; the layout moves with the limits
+        before = _placement(axes)
         fig.draw_without_rendering()
         for ax in axes:
             _place_names(ax, renderer)
-        fig.draw_without_rendering()
+        if _placement(axes) != before:
+            fig.draw_without_rendering()
         for ax in axes:
             _widen(ax, renderer)
+        if _placement(axes) == before:
+            fig.set_layout_engine("none")
+            return
+
+
+def _placement(axes: list[Axes]) -> list[tuple[Any, ...]]:
+    """What _fit_labels may change: each value axis's limits, and where each name is."""
+    return [
+        (
+            ax.get_xlim(),
+            [(t.xy, t.xyann, t.get_color()) for t in ax.texts if t.get_gid() == NAME_GID],
+        )
+        for ax in axes
+    ]
 
 
 def _widen(ax: Axes, renderer) -> None:
