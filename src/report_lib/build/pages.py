@@ -5,7 +5,6 @@ reports run, or by the build for a report that only re-renders; the build prints
 from __future__ import annotations
 
 import time
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -15,8 +14,6 @@ from report_lib.language import DEFAULT
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-    from report_lib.render.pdf import ReportPDFExporter
-
 PAGE, PRINTED = "page.html", "print.html"
 
 
@@ -25,13 +22,6 @@ class Pages(NamedTuple):
     printed: str  # the page printed to PDF (code always hidden)
     pdf_date: str  # the date the PDF carries
     seconds: float
-
-
-@cache
-def _printed_exporter(lang: str) -> ReportPDFExporter:
-    from report_lib.render.pdf import ReportPDFExporter
-
-    return ReportPDFExporter(shell_lang=lang)
 
 
 def name_injected_cell(nb: NotebookNode) -> None:
@@ -49,7 +39,9 @@ def make(nb: NotebookNode, prov: dict[str, Any], show_code: bool) -> Pages:
     nb.metadata["report_lib"] = prov
     lang = prov.get("lang", DEFAULT)
     html = render_html(nb, show_code=show_code, lang=lang)
-    printed, _ = _printed_exporter(lang).page(nb)
+    # A PDF prints the page with code hidden (ReportPDFExporter): the HTML page itself,
+    # unless that one shows the code.
+    printed = render_html(nb, show_code=False, lang=lang) if show_code else html
     return Pages(html, printed, document_date(nb), time.perf_counter() - started)
 
 

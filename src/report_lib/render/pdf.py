@@ -42,17 +42,10 @@ class ReportPDFExporter(ReportHTMLExporter):
         # otherwise keep only raw cells of the output mimetype, application/pdf.
         return [ReportHTMLExporter.output_mimetype, ""]
 
-    def page(
-        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
-    ) -> tuple[str, dict[str, Any]]:
-        """The HTML page that is printed: made apart so that it can be made in another
-        process than the printing (see report_lib.build.pages)."""
-        return super().from_notebook_node(nb, resources=resources, **kw)
-
     def from_notebook_node(
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[bytes, dict[str, Any]]:
-        html, resources = self.page(nb, resources=resources, **kw)
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
         if self.printer is not None:
             pdf = self.printer.print_pdf(html)
         else:
