@@ -130,7 +130,27 @@ def test_a_kernel_that_dies_fails_its_report_in_one_line(folder):
     (kernel, _), (forked, _) = results["kernel"], results["zygote"]
     assert not kernel["ok"] and kernel["error"].startswith("DeadKernelError")
     assert forked["error"] == kernel["error"] and "\n" not in forked["error"]
-    assert (folder / "zygote" / "kernel_dies.ipynb").is_file()  # kept for reading
+    for engine in ("kernel", "zygote"):  # kept for reading, as far as it got
+        ran = _outputs(folder / engine / "kernel_dies.ipynb")
+        assert ran[0][0] is not None and ran[-1][0] is None
+
+
+def test_the_notebook_is_written_once_when_the_run_ends(folder, monkeypatch):
+    """papermill's own engine writes the whole notebook as each cell starts and ends;
+    the build's writes it once, at the end (a run that fails or whose kernel dies is
+    written too: see above)."""
+    import importlib
+
+    writes = []
+    for name in ("papermill.engines", "papermill.execute"):
+        module = importlib.import_module(name)
+        real = module.write_ipynb
+        monkeypatch.setattr(
+            module, "write_ipynb", lambda nb, path, real=real: (writes.append(path), real(nb, path))
+        )
+    result = execute(_job("extra_import", folder))
+    assert result["ok"], result
+    assert writes == [str(folder / "work" / "extra_import.ipynb")]
 
 
 def test_a_zygote_that_dies_fails_its_reports_in_one_line(folder):

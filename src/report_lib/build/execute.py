@@ -5,6 +5,7 @@ the build's zygote or from the standard launch (see report_lib.build.engine)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from report_lib.build.reports import LANG_PARAMETER
 from report_lib.language import DEFAULT as DEFAULT_LANGUAGE
 
 SOURCE = "source.ipynb"  # a notebook's translated copy, run instead of it
+PAPERMILL_ENGINE = "report-lib"
 
 Then = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
@@ -59,6 +61,29 @@ def kernel_config(sockets: Path, zygote: str | None = None):
     return config
 
 
+@functools.cache
+def _papermill_engine() -> str:
+    """papermill's nbclient engine, writing the notebook when the run ends rather than
+    when each cell starts and ends (for a reader watching a long run: here a quarter of a
+    worker's time, the charts being inline). papermill writes it at the end, the error
+    banner included; a run whose kernel died is written here, as far as it got."""
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class WrittenAtEnd(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, keep_at=None, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except BaseException:
+                if keep_at:
+                    write_ipynb(nb_man.nb, keep_at)
+                raise
+
+    papermill_engines.register(PAPERMILL_ENGINE, WrittenAtEnd)
+    return PAPERMILL_ENGINE
+
+
 def execute(job: dict[str, Any]) -> dict[str, Any]:
     """Run one notebook with papermill; a failure is reported, never raised."""
     import logging
@@ -95,6 +120,9 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
             papermill.execute_notebook(
                 source,
                 job["output"],
+                engine_name=_papermill_engine(),
+                request_save_on_cell_execute=False,
+                keep_at=job["output"],
                 parameters=parameters,
                 kernel_name=KERNEL,
                 cwd=job["cwd"],
