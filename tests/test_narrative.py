@@ -95,8 +95,9 @@ def test_a_period_moved_to_the_law_is_said_as_an_inference():
     assert "inference" not in same
 
 
-def test_a_ranking_over_unequal_periods_says_so():
-    table = pd.DataFrame(
+def _unequal_periods() -> pd.DataFrame:
+    """Two crimes' counts, b's over a shorter period than a's."""
+    return pd.DataFrame(
         [
             {"crime": c, "measure": m, "value": v, "share": 0.5, "per_arrest": 1.5,
              "period_start": pd.Timestamp(s), "period_end": pd.Timestamp("2022-02-21")}
@@ -105,6 +106,10 @@ def test_a_ranking_over_unequal_periods_says_so():
                          ("persons_prosecuted", 20 if c == "a" else 8))
         ]
     )  # fmt: skip
+
+
+def test_a_ranking_over_unequal_periods_says_so():
+    table = _unequal_periods()
     text = narrative.crime_profile({"code": "b"}, table)
     assert "the fewest prosecutions" in text and "compare unequal periods" in text
     assert "unequal" not in narrative.crime_profile(
@@ -178,15 +183,7 @@ def test_a_period_moved_to_the_law_is_said_as_an_inference_in_chinese():
 
 
 def test_a_ranking_over_unequal_periods_says_so_in_chinese():
-    table = pd.DataFrame(
-        [
-            {"crime": c, "measure": m, "value": v, "share": 0.5, "per_arrest": 1.5,
-             "period_start": pd.Timestamp(s), "period_end": pd.Timestamp("2022-02-21")}
-            for c, s in (("a", "2019-01-01"), ("b", "2021-03-01"))
-            for m, v in (("arrests_approved", 10 if c == "a" else 5),
-                         ("persons_prosecuted", 20 if c == "a" else 8))
-        ]
-    )  # fmt: skip
+    table = _unequal_periods()
     text = narrative.crime_profile({"code": "b"}, table, "zh")
     assert "起诉人数在所报告的罪名中最少" in text and "长短不一的期间" in text
     same = table.assign(period_start=pd.Timestamp("2019-01-01"))

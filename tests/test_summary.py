@@ -246,8 +246,9 @@ def test_the_real_heroes_and_martyrs_comparisons_say_the_period_is_shorter(real)
         assert "shorter period" in finding.text and summary.INFERENCE in finding.text
 
 
-def test_a_lower_bound_is_never_ranked_below_an_exact_count():
-    rows = pd.DataFrame(
+def _bound_beside_exact() -> pd.DataFrame:
+    """Reads of two cases: 'more than 100' beside exactly 5000, and a reach window."""
+    return pd.DataFrame(
         {
             "source_id": ["r", "r", "r"],
             "figure_id": ["a", "b", "w"],
@@ -266,6 +267,10 @@ def test_a_lower_bound_is_never_ranked_below_an_exact_count():
             "quote_start": [0, 1, 2],
         }
     )
+
+
+def test_a_lower_bound_is_never_ranked_below_an_exact_count():
+    rows = _bound_beside_exact()
     labels = summary.Labels({}, {"r": "R"}, {"all": "all cases"}, {"k1": "K1", "k2": "K2"})
     made = summary.for_cases(rows, "r", labels)
     assert not any("most read" in f.text for f in made.findings)
@@ -355,25 +360,7 @@ def test_a_chinese_comparison_over_a_shortened_period_carries_the_caveat_once():
 
 
 def test_a_lower_bound_is_never_ranked_below_an_exact_count_in_chinese():
-    rows = pd.DataFrame(
-        {
-            "source_id": ["r", "r", "r"],
-            "figure_id": ["a", "b", "w"],
-            "measure": ["reads", "reads", "reach_window"],
-            "measure_label": ["reads", "reads", "time to reach"],
-            "crime": ["x", "y", "x"],
-            "case": ["k1", "k2", "k1"],
-            "scope": ["all"] * 3,
-            "value": [100, 5000, 5],
-            "qualifier": ["more_than", "exact", "exact"],
-            "unit": ["reads", "reads", "hours"],
-            "period_start": [pd.NaT] * 3,
-            "period_end": [pd.NaT] * 3,
-            "repeats": [pd.NA] * 3,
-            "corroborated": [True] * 3,
-            "quote_start": [0, 1, 2],
-        }
-    )
+    rows = _bound_beside_exact()
     made = summary.for_cases(rows, "r", _names_zh([]), "zh")
     assert not any("阅读量最多" in f.text for f in made.findings)
     assert any(f.text == "案例一：最初5小时内，平均每小时20余次阅读。" for f in made.findings)

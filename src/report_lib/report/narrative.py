@@ -531,36 +531,37 @@ def _figure_line_zh(f, labels: Labels, at: Mapping[str, tuple]) -> str:
     return line
 
 
+def _figure_line_en(f, labels: Labels, at: Mapping[str, tuple]) -> str:
+    """The appendix's record of one figure in English."""
+    scope = labels.scopes.get(f.scope, "scope not named")
+    line = (
+        f"- **{fmt.md_escape(_figure_subject(f, labels))}**: printed {fmt.md_escape(f.raw)}, "
+        f"read as {fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}, "
+        f"{fmt.md_escape(scope)}; {'; '.join(reading_of(f.quote, f.quote_reading))} "
+        f"(characters {f.quote_start} to {f.quote_end})"
+    )
+    if pd.notna(f.wording_zh):
+        line += (
+            f"; Chinese wording {fmt.md_escape(f.wording_zh)} "
+            f"({fmt.md_escape(f.wording_zh_source)})"
+        )
+    if pd.notna(f.period_start):
+        line += f"; period {fmt.period(f.period_start, f.period_end)}"
+    if pd.notna(f.derived_note):
+        line += f" ({fmt.md_escape(f.derived_note)})"
+    if pd.notna(f.repeats):
+        start, end = at.get(f.repeats, ("?", "?"))
+        line += f"; the same figure as stated at characters {start} to {end}"
+    return f"{line}. {fmt.md_escape(f.corroboration_note or '')}".rstrip()
+
+
 def figure_list(figures: pd.DataFrame, labels: Labels, lang: str = language.DEFAULT) -> str:
     """The appendix's record of each figure: what it counts, as printed, as read, where,
     and how sure; named by measure and crime, never by an internal id."""
     at = {row.figure_id: (row.quote_start, row.quote_end) for row in figures.itertuples()}
-    lines = []
-    for f in figures.sort_values("quote_start", kind="stable").itertuples():
-        if _zh(lang):
-            lines.append(_figure_line_zh(f, labels, at))
-            continue
-        scope = labels.scopes.get(f.scope, "scope not named")
-        line = (
-            f"- **{fmt.md_escape(_figure_subject(f, labels))}**: printed {fmt.md_escape(f.raw)}, "
-            f"read as {fmt.number(f.value, f.qualifier)} {fmt.md_escape(f.unit)}, "
-            f"{fmt.md_escape(scope)}; {'; '.join(reading_of(f.quote, f.quote_reading))} "
-            f"(characters {f.quote_start} to {f.quote_end})"
-        )
-        if pd.notna(f.wording_zh):
-            line += (
-                f"; Chinese wording {fmt.md_escape(f.wording_zh)} "
-                f"({fmt.md_escape(f.wording_zh_source)})"
-            )
-        if pd.notna(f.period_start):
-            line += f"; period {fmt.period(f.period_start, f.period_end)}"
-        if pd.notna(f.derived_note):
-            line += f" ({fmt.md_escape(f.derived_note)})"
-        if pd.notna(f.repeats):
-            start, end = at.get(f.repeats, ("?", "?"))
-            line += f"; the same figure as stated at characters {start} to {end}"
-        lines.append(f"{line}. {fmt.md_escape(f.corroboration_note or '')}".rstrip())
-    return "\n".join(lines)
+    line_of = _figure_line_zh if _zh(lang) else _figure_line_en
+    ordered = figures.sort_values("quote_start", kind="stable").itertuples()
+    return "\n".join(line_of(f, labels, at) for f in ordered)
 
 
 def figures_by_source(figures: pd.DataFrame, labels: Labels, lang: str = language.DEFAULT) -> str:
