@@ -46,10 +46,15 @@ def make(nb: NotebookNode, prov: dict[str, Any], show_code: bool) -> Pages:
 
 
 def write(folder: Path, pages: Pages) -> None:
+    """The page, and the printed page only where it differs (code shown)."""
     atomic.write_text(folder / PAGE, pages.html)
-    atomic.write_text(folder / PRINTED, pages.printed)
+    if pages.printed != pages.html:
+        atomic.write_text(folder / PRINTED, pages.printed)
 
 
 def read(folder: Path, pdf_date: str, seconds: float) -> Pages:
-    html, printed = ((folder / name).read_text(encoding="utf-8") for name in (PAGE, PRINTED))
-    return Pages(html, printed, pdf_date, seconds)
+    html = (folder / PAGE).read_text(encoding="utf-8")
+    printed = folder / PRINTED
+    return Pages(
+        html, printed.read_text(encoding="utf-8") if printed.exists() else html, pdf_date, seconds
+    )
