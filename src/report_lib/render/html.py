@@ -14,6 +14,7 @@ from traitlets import TraitError, Unicode, default, validate
 from report_lib import language
 from report_lib.render import i18n, links
 from report_lib.render.chinese import mark_chinese
+from report_lib.render.css import prune_page
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "report"
@@ -92,9 +93,10 @@ class ReportHTMLExporter(HTMLExporter):
     def from_notebook_node(
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
-        """The page, its Chinese text marked as such (see `chinese`)."""
+        """The page, its Chinese text marked as such (see `chinese`), its stylesheets cut
+        to the rules that can apply to it (see `css`)."""
         html, resources = super().from_notebook_node(nb, resources=resources, **kw)
-        return mark_chinese(html), resources
+        return prune_page(mark_chinese(html)), resources
 
 
 @cache
