@@ -72,8 +72,22 @@ def test_memory_is_sampled_per_process_at_its_peak(tmp_path):
     assert roles["build"]["peak_rss_mb"] < GROW_MB
 
 
+def test_a_command_s_cpu_counts_the_descendants_it_waited_for(tmp_path):
+    """The build's CPU is mostly its kernels' and Chromium's: a grandchild's must count."""
+    burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True)"
+    result = bench.measured([sys.executable, "-c", child], tmp_path)
+    assert result["cpu_s"] >= 0.4 and result["seconds"] >= 0.4
+    assert len(result["memory"]) >= 1
+
+
 def test_the_report_names_the_four_ways_and_the_scale_series():
-    scale = {"seconds": 20.0, "per_report_s": 2.0, "memory": {"build": {"peak_rss_mb": 80}}}
+    scale = {
+        "seconds": 20.0,
+        "per_report_s": 2.0,
+        "cpu_s": 36.0,
+        "memory": {"build": {"peak_rss_mb": 80}},
+    }
     results = {
         "reports": 7,
         "cpus": 2,
@@ -87,10 +101,15 @@ def test_the_report_names_the_four_ways_and_the_scale_series():
         "touch_one_s": 3.0,
         "floor": {"imports_s": 0.8, "per_report_s": 0.44},
         "kernel_start": {"kernel_s": 1.07, "zygote_s": 0.42},
-        "scale": [{**scale, "reports": 10}, {**scale, "reports": 20, "marginal_s": 1.0}],
+        "cpu_s": {"kernel_build": 20.5, "zygote_build": 14.25},
+        "scale": [
+            {**scale, "reports": 10},
+            {**scale, "reports": 20, "marginal_s": 1.0, "marginal_cpu_s": 1.75},
+        ],
     }
     for key in ("kernel_build_s", "zygote_build_s", "floor_s"):
         results[key.replace("_s", "_ratio")] = results[key] / results["naive_s"]
     text = bench.report(results)
     assert "(0.30)" in text and "(0.20)" in text and "(0.10)" in text
-    assert "marginal 1.00 s" in text and "build 80" in text
+    assert "marginal 1.00 s (1.75 s of CPU)" in text and "build 80" in text
+    assert "20.5 s of CPU" in text and "14.2 s of CPU" in text
