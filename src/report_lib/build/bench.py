@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -80,11 +79,14 @@ def _tool(name: str) -> str:
 
 
 class Memory:
-    """Peak memory of a process and of all its descendants, by role, sampled from
-    /proc every SAMPLE_S. VmHWM is the kernel's own record of a process's peak resident
-    set, so a process sampled at least once before it ends is counted at its peak; it
-    counts the pages a kernel shares with its zygote, so Pss (each shared page divided
-    among the processes sharing it) is sampled too."""
+    """Peak memory and CPU time of a process and of all its descendants, by role, sampled
+    from /proc every SAMPLE_S. VmHWM is the kernel's own record of a process's peak
+    resident set, so a process sampled at least once before it ends is counted at its
+    peak; it counts the pages a kernel shares with its zygote, so Pss (each shared page
+    divided among the processes sharing it) is sampled too. A process's CPU time is read
+    at each sample too (what it spends after its last sample, at most SAMPLE_S, is
+    missed): unlike the accounting of waited-for children, it counts Chromium's renderers
+    and the kernels, whose parents are killed rather than waited for."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -115,20 +117,29 @@ class Memory:
 
         with contextlib.suppress(psutil.Error, OSError, ValueError):
             hwm, pss = _peak_kb(process.pid), _pss_kb(process.pid)
+            times = process.cpu_times()
             seen = self.peaks.get(process.pid)
             if seen is None:
-                seen = self.peaks[process.pid] = {"role": _role(process, root), "hwm": 0, "pss": 0}
+                role = _role(process, root)
+                seen = self.peaks[process.pid] = {"role": role, "hwm": 0, "pss": 0, "cpu": 0.0}
             seen["hwm"], seen["pss"] = max(seen["hwm"], hwm), max(seen["pss"], pss)
+            seen["cpu"] = max(seen["cpu"], times.user + times.system)
 
     def by_role(self) -> dict[str, dict[str, float]]:
-        """For each role: how many processes, and the largest peak of any one (MB)."""
+        """For each role: how many processes, the largest peak of any one (MB), and the
+        CPU seconds of all of them."""
         roles: dict[str, dict[str, float]] = {}
         for seen in self.peaks.values():
             role = roles.setdefault(seen["role"], {"processes": 0, "peak_rss_mb": 0.0})
             role["processes"] += 1
             role["peak_rss_mb"] = max(role["peak_rss_mb"], seen["hwm"] / 1024)
             role["peak_pss_mb"] = max(role.get("peak_pss_mb", 0.0), seen["pss"] / 1024)
+            role["cpu_s"] = role.get("cpu_s", 0.0) + seen["cpu"]
         return {k: {n: round(v, 1) for n, v in r.items()} for k, r in sorted(roles.items())}
+
+    def cpu_s(self) -> float:
+        """CPU seconds of every process sampled."""
+        return sum(seen["cpu"] for seen in self.peaks.values())
 
 
 def _peak_kb(pid: int) -> int:
@@ -167,9 +178,8 @@ def _role(process: Any, root: Any) -> str:
 
 
 def measured(argv: list[str], cwd: Path) -> dict[str, Any]:
-    """Run a command: its seconds, the CPU seconds of it and every descendant it waited
-    for (the kernel's own accounting, as `time` gives it), and the memory of each process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run a command: its seconds, and the CPU seconds and memory of it and of every
+    process under it (see Memory)."""
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -177,11 +187,9 @@ def measured(argv: list[str], cwd: Path) -> dict[str, Any]:
     with Memory(process.pid) as memory:
         _, err = process.communicate()
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode != 0:
         raise RuntimeError(f"{argv[0]} failed in {cwd}: {err.strip()}")
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return {"seconds": seconds, "cpu_s": cpu, "memory": memory.by_role()}
+    return {"seconds": seconds, "cpu_s": memory.cpu_s(), "memory": memory.by_role()}
 
 
 def _build_command(layout: Layout, engine: str, timings: Path | None = None) -> dict[str, Any]:
