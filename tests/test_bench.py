@@ -63,7 +63,7 @@ def test_memory_is_sampled_per_process_at_its_peak(tmp_path):
         "time.sleep(0.3)\n"
     )
     process = subprocess.Popen([sys.executable, "-c", parent])
-    with bench.Memory(process.pid) as memory:
+    with bench.Usage(process.pid) as memory:
         process.wait()
     roles = memory.by_role()
     assert roles["build"]["processes"] == 1

@@ -78,7 +78,7 @@ def _tool(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
-class Memory:
+class Usage:
     """Peak memory and CPU time of a process and of all its descendants, by role, sampled
     from /proc every SAMPLE_S. VmHWM is the kernel's own record of a process's peak
     resident set, so a process sampled at least once before it ends is counted at its
@@ -90,11 +90,11 @@ class Memory:
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
-        self.peaks: dict[int, dict[str, Any]] = {}
+        self.seen: dict[int, dict[str, Any]] = {}
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="memory-sampler", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="usage-sampler", daemon=True)
 
-    def __enter__(self) -> Memory:
+    def __enter__(self) -> Usage:
         self._thread.start()
         return self
 
@@ -118,10 +118,10 @@ class Memory:
         with contextlib.suppress(psutil.Error, OSError, ValueError):
             hwm, pss = _peak_kb(process.pid), _pss_kb(process.pid)
             times = process.cpu_times()
-            seen = self.peaks.get(process.pid)
+            seen = self.seen.get(process.pid)
             if seen is None:
                 role = _role(process, root)
-                seen = self.peaks[process.pid] = {"role": role, "hwm": 0, "pss": 0, "cpu": 0.0}
+                seen = self.seen[process.pid] = {"role": role, "hwm": 0, "pss": 0, "cpu": 0.0}
             seen["hwm"], seen["pss"] = max(seen["hwm"], hwm), max(seen["pss"], pss)
             seen["cpu"] = max(seen["cpu"], times.user + times.system)
 
@@ -129,7 +129,7 @@ class Memory:
         """For each role: how many processes, the largest peak of any one (MB), and the
         CPU seconds of all of them."""
         roles: dict[str, dict[str, float]] = {}
-        for seen in self.peaks.values():
+        for seen in self.seen.values():
             role = roles.setdefault(seen["role"], {"processes": 0, "peak_rss_mb": 0.0})
             role["processes"] += 1
             role["peak_rss_mb"] = max(role["peak_rss_mb"], seen["hwm"] / 1024)
@@ -139,7 +139,7 @@ class Memory:
 
     def cpu_s(self) -> float:
         """CPU seconds of every process sampled."""
-        return sum(seen["cpu"] for seen in self.peaks.values())
+        return sum(seen["cpu"] for seen in self.seen.values())
 
 
 def _peak_kb(pid: int) -> int:
@@ -179,17 +179,17 @@ def _role(process: Any, root: Any) -> str:
 
 def measured(argv: list[str], cwd: Path) -> dict[str, Any]:
     """Run a command: its seconds, and the CPU seconds and memory of it and of every
-    process under it (see Memory)."""
+    process under it (see Usage)."""
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    with Memory(process.pid) as memory:
+    with Usage(process.pid) as usage:
         _, err = process.communicate()
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{argv[0]} failed in {cwd}: {err.strip()}")
-    return {"seconds": seconds, "cpu_s": memory.cpu_s(), "memory": memory.by_role()}
+    return {"seconds": seconds, "cpu_s": usage.cpu_s(), "memory": usage.by_role()}
 
 
 def _build_command(layout: Layout, engine: str, timings: Path | None = None) -> dict[str, Any]:
