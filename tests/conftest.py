@@ -129,10 +129,10 @@ def browser(chromium: Path):
     """One Chromium for a module's page checks (the build's own, as the PDFs use)."""
     from playwright.sync_api import sync_playwright
 
-    from report_lib.render.browser import launch_args
+    from report_lib.render.browser import launch_options
 
     with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(executable_path=chromium, args=launch_args())
+        opened = playwright.chromium.launch(**launch_options(chromium))
         yield opened
         opened.close()
 

@@ -22,6 +22,7 @@ from report_lib.build.messages import translated
 from report_lib.build.reports import load_reports
 from report_lib.errors import DataError
 from report_lib.render import links
+from report_lib.render.fonts import PRINT_FAMILY
 from report_lib.report import charts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,9 +198,12 @@ def test_a_chinese_pdf_is_a4_with_chinese_text_and_embedded_fonts(built, poppler
         text = poppler_text("pdftotext", pdf)
         assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 50, report_id
         assert "第1页" in text.replace(" ", ""), report_id  # the running footer, in Chinese
-        # Chromium embeds Noto Sans CJK as Type 3 fonts: embedded, with a Unicode map.
-        fonts = [line.split() for line in poppler_text("pdffonts", pdf).splitlines()[2:]]
+        # Every font embedded, with a Unicode map; the Chinese in the converted print font.
+        listed = poppler_text("pdffonts", pdf).splitlines()[2:]
+        fonts = [line.split() for line in listed]
         assert fonts and all(f[-5] == f[-3] == "yes" for f in fonts), (report_id, fonts)
+        print_font = PRINT_FAMILY.replace(" ", "")
+        assert any(print_font in line and "CID TrueType" in line for line in listed), listed
 
 
 def test_a_limited_build_keeps_the_other_language(built, tmp_path):

@@ -154,15 +154,11 @@ def test_a_chinese_chart_printed_by_chromium_keeps_its_numbers_and_chinese(
         assert word in text, (word, text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Chromium prints an SVG image's text as glyphs and names each by the first code "
-    "point Noto CJK maps to it: 人 reads back as the Kangxi radical ⼈ (U+2F08), 月 as ⽉. "
-    "Inline SVG keeps the text; the report embeds charts as images (notebook.show).",
-)
 def test_every_chinese_character_of_a_printed_chart_reads_back_as_itself(
     browser, poppler, tmp_path
 ):
+    """Noto CJK's own (Type 3) fonts read 人 back as the radical ⼈ and 月 as ⽉; the
+    converted print font (render.fonts) reads each back as itself."""
     _chart, text = printed(browser, tmp_path)
     assert "个人" in text and "2月21日" in text, text
 

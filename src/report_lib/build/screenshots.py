@@ -37,11 +37,11 @@ def take_all(out: Path, dest: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     from report_lib import atomic
-    from report_lib.render.browser import find_chromium, launch_args
+    from report_lib.render.browser import find_chromium, launch_options
 
     shots: dict[str, bytes] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_chromium(), args=launch_args())
+        browser = playwright.chromium.launch(**launch_options(find_chromium()))
         try:
             for page_path in pages(out):
                 for width in WIDTHS:

@@ -7,8 +7,9 @@ import os
 import shutil
 import subprocess
 
+from report_lib.render.fonts import SOURCE_FAMILY as CJK_FAMILY
+
 POPPLER_TOOLS = ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
-CJK_FAMILY = "Noto Sans CJK SC"
 LATIN_FAMILY = "DejaVu Sans"  # the charts' SVG text asks the browser for it (report.style)
 # Where Debian puts nginx: not on a normal user's PATH.
 SBIN = ("/usr/sbin", "/sbin")

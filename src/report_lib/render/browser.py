@@ -22,7 +22,7 @@ from playwright.async_api import async_playwright
 from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
 
 from report_lib import atomic, language
-from report_lib.render import i18n
+from report_lib.render import fonts, i18n
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +128,16 @@ def launch_args() -> list[str]:
     return args
 
 
+def launch_options(executable: Path) -> dict[str, Any]:
+    """playwright's launch() arguments, the same for every Chromium the project starts:
+    its flags, and its fonts (render.fonts: Noto Sans CJK SC converted for printing)."""
+    options: dict[str, Any] = {"executable_path": executable, "args": launch_args()}
+    config = fonts.print_config()
+    if config is not None:
+        options["env"] = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    return options
+
+
 class PdfPrinter:
     """One Chromium for many PDFs: launching costs about a second, printing a page much less.
 
@@ -144,9 +154,7 @@ class PdfPrinter:
         executable = self.executable or find_chromium()
         self._playwright = sync_playwright().start()
         try:
-            self._browser = self._playwright.chromium.launch(
-                executable_path=executable, args=launch_args()
-            )
+            self._browser = self._playwright.chromium.launch(**launch_options(executable))
         except BaseException:
             self._playwright.stop()
             raise
@@ -266,9 +274,8 @@ class ParallelPrinter:
             self._idle.put_nowait(_Slot())
         self._playwright = await async_playwright().start()
         try:
-            return await self._playwright.chromium.launch(
-                executable_path=executable, args=launch_args()
-            )
+            options = await asyncio.to_thread(launch_options, executable)
+            return await self._playwright.chromium.launch(**options)
         except BaseException:
             await self._playwright.stop()
             self._playwright = None
