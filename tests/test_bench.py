@@ -75,11 +75,19 @@ def test_memory_is_sampled_per_process_at_its_peak(tmp_path):
 def test_a_command_s_cpu_counts_descendants_no_one_waits_for(tmp_path):
     """The build's CPU is mostly its kernels' and Chromium's, whose parents are killed
     rather than wait for them: a grandchild never waited for must count, by its role."""
-    burn = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
+    done = tmp_path / "burnt"
+    burn = (
+        "import pathlib, time\nend = time.process_time() + 0.6\n"
+        "while time.process_time() < end: pass\n"
+        f"pathlib.Path({str(done)!r}).touch()\ntime.sleep(1)"
+    )
     child = (
-        "import os, subprocess, sys, time\n"
+        "import os, pathlib, subprocess, sys, time\n"
         f"subprocess.Popen([sys.executable, '-c', {burn!r}])\n"
-        "time.sleep(1.2)\n"
+        # However loaded the machine, the burner has burnt when its parent leaves,
+        # and has been seen since (the sampler looks every 50 ms).
+        f"while not pathlib.Path({str(done)!r}).exists(): time.sleep(0.05)\n"
+        "time.sleep(0.3)\n"
         "os._exit(0)\n"  # never waits: the burner's time is not the parent's to count
     )
     result = bench.measured([sys.executable, "-c", child], tmp_path)
