@@ -221,3 +221,29 @@ def test_a_browser_that_cannot_start_fails_each_print(tmp_path):
         future = parallel.submit("<p>never printed</p>")
         with pytest.raises(Exception, match=r"(?i)browser|launch|closed"):
             future.result(timeout=120)
+
+
+def test_a_reused_page_starts_with_the_last_report_s_garbage_collected(chromium):
+    """A page prints report after report: what the last one left unreachable is
+    collected before the next, so that the renderer's memory does not pile up."""
+    import asyncio
+
+    garbage = "<script>window.kept = Array.from({length: 2e6}, (_, i) => ({i}));</script>"
+
+    async def heap_after_reuse(parallel: ParallelPrinter) -> tuple[float, float]:
+        chrome = await asyncio.wrap_future(parallel._opened)
+        slot = browser._Slot()
+        page = await slot.ready(chrome)
+        await page.set_content(garbage)
+        await page.evaluate("window.kept = null")  # 2 million objects left unreachable
+        before = (await slot.devtools.send("Runtime.getHeapUsage"))["usedSize"]
+        slot.prints = 1
+        assert await slot.ready(chrome) is page  # the same page, reused
+        after = (await slot.devtools.send("Runtime.getHeapUsage"))["usedSize"]
+        await slot.discard()
+        return before, after
+
+    with ParallelPrinter(pages=1, executable=chromium) as parallel:
+        run = asyncio.run_coroutine_threadsafe(heap_after_reuse(parallel), parallel._loop)
+        before, after = run.result(timeout=120)
+    assert before > 30e6 and after < before / 4, (before, after)
