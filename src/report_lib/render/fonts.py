@@ -5,7 +5,7 @@ Why: Chromium's PDF writer embeds a CFF font such as Noto CJK as a Type 3 font p
 glyphs (about 200 in a Chinese report), each glyph named by the first code point the font
 maps to it, so that 民 and 人 read back from the PDF as the radicals ⺠ and ⼈. A TrueType
 font is embedded as one subset with a true Unicode map. Measured 2026-11-29 on the
-personal-information report in Chinese: 0.86 → 0.56 CPU-s to print, renderer peak
+personal-information report in Chinese: 0.86–1.00 → 0.55–0.56 CPU-s to print, renderer peak
 344 → 194 MB, PDF 1.16 → 0.75 MB. Same outlines (to 1 font unit), same advance widths, same
 layout tables: the pages lay out the same.
 
