@@ -185,13 +185,36 @@ def test_a_killed_conversion_leaves_nothing_used_and_is_cleared(fake_sources, tm
     assert not config.parent.name.startswith(".")
 
 
-def test_a_failed_conversion_leaves_no_folder(monkeypatch, fake_sources, tmp_path):
+def test_a_failed_conversion_leaves_no_folder_and_prints_with_noto(
+    monkeypatch, fake_sources, tmp_path, caplog
+):
     def broken(sources, folder):
+        (folder / "half.ttf").write_bytes(b"half")
         raise OSError("disk full")
 
     monkeypatch.setattr(fonts, "_convert", broken)
     root = tmp_path / "fonts"
-    with pytest.raises(OSError, match="disk full"):
+    with caplog.at_level("WARNING", logger=fonts.__name__):
+        assert fonts.print_config(root) is None
+    assert [p.name for p in root.iterdir()] == [".lock"]
+    (line,) = [r.getMessage() for r in caplog.records if "could not" in r.getMessage()]
+    assert "OSError: disk full" in line and "\n" not in line
+
+
+def test_a_folder_it_cannot_write_leaves_the_machine_s_fonts(fake_sources, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert fonts.print_config(blocked / "fonts") is None
+
+
+def test_an_interrupted_conversion_leaves_no_folder(monkeypatch, fake_sources, tmp_path):
+    def interrupted(sources, folder):
+        (folder / "half.ttf").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fonts, "_convert", interrupted)
+    root = tmp_path / "fonts"
+    with pytest.raises(KeyboardInterrupt):
         fonts.print_config(root)
     assert [p.name for p in root.iterdir()] == [".lock"]
 

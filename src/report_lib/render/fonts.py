@@ -192,7 +192,8 @@ def _locked(root: Path) -> Iterator[None]:
 
 def print_config(root: Path = DEFAULT_ROOT) -> Path | None:
     """The fontconfig file Chromium prints with, converting the fonts first if this
-    environment has not yet; None (print with the machine's fonts) without Noto CJK.
+    environment has not yet; None (print with the machine's fonts, as Type 3) without
+    Noto CJK or if the conversion fails, which a warning line says.
 
     A folder is complete once it bears its key: it is written under a temporary name and
     renamed, under a lock, so that two builds at once convert once and a killed
@@ -204,19 +205,30 @@ def print_config(root: Path = DEFAULT_ROOT) -> Path | None:
     folder = root / key(sources)
     if (folder / CONFIG).is_file():
         return folder / CONFIG
-    with _locked(root):
-        if (folder / CONFIG).is_file():
-            return folder / CONFIG
-        for stale in root.glob(".new-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        log.warning("converting %s to TrueType for printing (once)", SOURCE_FAMILY)
-        staging = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
-        try:
-            staging.chmod(0o755)
-            _convert(sources, staging)
-            (staging / CONFIG).write_text(config_text(folder), encoding="utf-8")
-            staging.rename(folder)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+    try:
+        with _locked(root):
+            if not (folder / CONFIG).is_file():
+                _make(sources, root, folder)
+    except Exception as exc:  # any failure leaves the machine's fonts, which also print
+        log.warning(
+            "could not convert %s for printing (%s: %s): Chinese prints with Type 3 fonts",
+            SOURCE_FAMILY, type(exc).__name__, (str(exc).splitlines() or [""])[0],
+        )  # fmt: skip
+        return None
     return folder / CONFIG
+
+
+def _make(sources: list[Source], root: Path, folder: Path) -> None:
+    """Convert into a temporary folder, then give it its key (under the caller's lock)."""
+    for stale in root.glob(".new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    log.warning("converting %s to TrueType for printing (once)", SOURCE_FAMILY)
+    staging = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
+    try:
+        staging.chmod(0o755)
+        _convert(sources, staging)
+        (staging / CONFIG).write_text(config_text(folder), encoding="utf-8")
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
