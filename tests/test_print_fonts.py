@@ -3,6 +3,7 @@ same shapes and widths, used by the printing Chromium only, made once and safely
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -69,7 +70,11 @@ def test_the_converted_faces_are_truetype_with_the_sources_widths_and_shapes(sou
                 assert max(gaps) <= 1.5, (chr(point), boxes)
 
 
-def test_fontconfig_puts_the_converted_family_first_and_falls_back_to_noto(config):
+@pytest.mark.parametrize("moved", [False, True], ids=["in place", "environment moved"])
+def test_fontconfig_puts_the_converted_family_first_and_falls_back_to_noto(config, moved, tmp_path):
+    if moved:
+        config = shutil.copytree(config.parent, tmp_path / "elsewhere") / config.name
+
     def match(pattern: str) -> str:
         env = {"FONTCONFIG_FILE": str(config), "PATH": "/usr/bin:/bin"}
         return subprocess.run(
@@ -227,6 +232,7 @@ def test_a_changed_source_font_is_converted_again(fake_sources, tmp_path):
     source.write_bytes(b"a newer font")  # a package upgrade
     second = fonts.print_config(root)
     assert second != first and len(fake_sources) == 2
+    assert not first.parent.exists()  # the old conversion is not kept
 
 
 def test_without_noto_cjk_chromium_keeps_the_machines_fonts(monkeypatch, chromium, tmp_path):
@@ -236,7 +242,7 @@ def test_without_noto_cjk_chromium_keeps_the_machines_fonts(monkeypatch, chromiu
     assert not any(tmp_path.iterdir())
 
 
-def test_the_fontconfig_file_escapes_its_folder(tmp_path):
-    odd = tmp_path / "a&b<c>"
-    text = fonts.config_text(odd)
-    assert "a&amp;b&lt;c&gt;" in text and "a&b<c>" not in text
+def test_the_fontconfig_file_escapes_the_configuration_it_includes(monkeypatch):
+    monkeypatch.setenv("FONTCONFIG_FILE", "/etc/a&b<c>.conf")
+    text = fonts.config_text()
+    assert "/etc/a&amp;b&lt;c&gt;.conf" in text and "a&b<c>" not in text

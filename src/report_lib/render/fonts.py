@@ -41,7 +41,7 @@ WEIGHTS = ("Regular", "Bold")
 CONFIG = "fonts.conf"
 SYSTEM_CONFIG = "/etc/fonts/fonts.conf"  # fontconfig's own default on Debian
 # Bump when the conversion below changes what it writes.
-RECIPE = "2"
+RECIPE = "3"
 # Where an environment keeps what it derives from the machine's fonts.
 DEFAULT_ROOT = Path(sys.prefix) / "share" / "report-lib" / "print-fonts"
 
@@ -97,16 +97,17 @@ def key(sources: list[Source]) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
-def config_text(folder: Path) -> str:
-    """The fontconfig file: the machine's own configuration, this folder's fonts, and the
-    converted family put first wherever a page asks for Noto Sans CJK SC."""
+def config_text() -> str:
+    """The fontconfig file: the machine's own configuration, the fonts beside this file
+    (relative: the folder may move with its environment), and the converted family put
+    first wherever a page asks for Noto Sans CJK SC."""
     system = os.environ.get("FONTCONFIG_FILE") or SYSTEM_CONFIG
     return f"""<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
   <include ignore_missing="no">{escape(system)}</include>
-  <dir>{escape(folder)}</dir>
-  <cachedir>{escape(folder / "cache")}</cachedir>
+  <dir prefix="relative">.</dir>
+  <cachedir prefix="relative">cache</cachedir>
   <match target="pattern">
     <test name="family"><string>{SOURCE_FAMILY}</string></test>
     <edit name="family" mode="prepend" binding="strong"><string>{PRINT_FAMILY}</string></edit>
@@ -197,7 +198,7 @@ def print_config(root: Path = DEFAULT_ROOT) -> Path | None:
 
     A folder is complete once it bears its key: it is written under a temporary name and
     renamed, under a lock, so that two builds at once convert once and a killed
-    conversion leaves only a temporary folder, removed by the next."""
+    conversion leaves only a temporary folder, removed by the next conversion."""
     sources = find_sources()
     if sources is None:
         log.warning("%s not found: Chinese prints with Type 3 fonts", SOURCE_FAMILY)
@@ -219,15 +220,18 @@ def print_config(root: Path = DEFAULT_ROOT) -> Path | None:
 
 
 def _make(sources: list[Source], root: Path, folder: Path) -> None:
-    """Convert into a temporary folder, then give it its key (under the caller's lock)."""
-    for stale in root.glob(".new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Convert into a temporary folder, then give it its key (under the caller's lock).
+    What is there already is stale: a killed conversion, or one of older fonts or an
+    older recipe (a Chromium still printing with it keeps its open files)."""
+    for stale in root.iterdir():
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
     log.warning("converting %s to TrueType for printing (once)", SOURCE_FAMILY)
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
     try:
         staging.chmod(0o755)
         _convert(sources, staging)
-        (staging / CONFIG).write_text(config_text(folder), encoding="utf-8")
+        (staging / CONFIG).write_text(config_text(), encoding="utf-8")
         staging.rename(folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
