@@ -59,7 +59,7 @@ def prune_page(html: str) -> str:
     sheets = [_parse(html[start:end]) for start, end in spans]
     kept = [_matching(sheet, frozenset(classes), frozenset(ids)) for sheet in sheets]
     used = _used_properties(kept, set(VAR_REFERENCE.findall(markup)))
-    return with_styles(html, [f"\n{_serialize(sheet, used)}\n" for sheet in kept])
+    return _replaced(html, spans, [f"\n{_serialize(sheet, used)}\n" for sheet in kept])
 
 
 def style_spans(html: str) -> list[tuple[int, int]]:
@@ -76,8 +76,12 @@ def style_spans(html: str) -> list[tuple[int, int]]:
 
 def with_styles(html: str, texts: list[str]) -> str:
     """The page with the text of its <style> blocks replaced, in order, by `texts`."""
+    return _replaced(html, style_spans(html), texts)
+
+
+def _replaced(html: str, spans: list[tuple[int, int]], texts: list[str]) -> str:
     parts, position = [], 0
-    for (start, end), text in zip(style_spans(html), texts, strict=True):
+    for (start, end), text in zip(spans, texts, strict=True):
         parts += [html[position:start], text]
         position = end
     return "".join(parts) + html[position:]
@@ -144,11 +148,11 @@ def _is_dot(token: object) -> bool:
 
 
 def _declaration(node: object) -> _Declaration:
-    if not isinstance(node, ast.Declaration):  # a nested rule or stray token: kept as is
-        text = node.serialize()  # type: ignore[attr-defined]
-        return _Declaration(text, None, frozenset(VAR_REFERENCE.findall(text)))
-    text = node.serialize()
-    defines = node.name if node.name.startswith("--") else None
+    """A declaration, or a nested rule or stray token kept as is (it defines nothing)."""
+    text = node.serialize()  # type: ignore[attr-defined]
+    defines = None
+    if isinstance(node, ast.Declaration) and node.name.startswith("--"):
+        defines = node.name
     return _Declaration(text, defines, frozenset(VAR_REFERENCE.findall(text)))
 
 

@@ -17,7 +17,6 @@ Characters outside GB 2312 keep coming from Noto Sans CJK SC itself.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import logging
 import os
@@ -25,7 +24,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -33,12 +31,16 @@ from typing import NamedTuple
 
 from markupsafe import escape
 
+from report_lib.build import lock
+
 log = logging.getLogger(__name__)
 
 SOURCE_FAMILY = "Noto Sans CJK SC"
 PRINT_FAMILY = "Report Print Sans SC"
+PRINT_NAME = PRINT_FAMILY.replace(" ", "")  # in file and PostScript names
 WEIGHTS = ("Regular", "Bold")
 CONFIG = "fonts.conf"
+LOCK = ".lock"
 SYSTEM_CONFIG = "/etc/fonts/fonts.conf"  # fontconfig's own default on Debian
 # Bump when the conversion below changes what it writes.
 RECIPE = "3"
@@ -159,7 +161,7 @@ def to_truetype(source: Source, target: Path) -> None:
     font["post"].formatType = 3.0  # no glyph names: the PDF's Unicode map comes from cmap
     font.sfntVersion = "\0\1\0\0"
     names = {1: PRINT_FAMILY, 2: source.weight, 4: f"{PRINT_FAMILY} {source.weight}"}
-    names |= {6: f"{PRINT_FAMILY.replace(' ', '')}-{source.weight}", 16: PRINT_FAMILY}
+    names |= {6: f"{PRINT_NAME}-{source.weight}", 16: PRINT_FAMILY}
     names |= {17: source.weight}
     for record in font["name"].names:
         if record.nameID in names:
@@ -168,7 +170,7 @@ def to_truetype(source: Source, target: Path) -> None:
 
 
 def file_name(source: Source) -> str:
-    return f"{PRINT_FAMILY.replace(' ', '')}-{source.weight}.ttf"
+    return f"{PRINT_NAME}-{source.weight}.ttf"
 
 
 def _convert(sources: list[Source], folder: Path) -> None:
@@ -178,17 +180,6 @@ def _convert(sources: list[Source], folder: Path) -> None:
         done = [pool.submit(to_truetype, s, folder / file_name(s)) for s in sources]
         for future in done:
             future.result()
-
-
-@contextlib.contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # the kernel drops it if the holder dies
-        yield
-    finally:
-        os.close(fd)
 
 
 def print_config(root: Path = DEFAULT_ROOT) -> Path | None:
@@ -207,7 +198,7 @@ def print_config(root: Path = DEFAULT_ROOT) -> Path | None:
     if (folder / CONFIG).is_file():
         return folder / CONFIG
     try:
-        with _locked(root):
+        with lock.held(root / LOCK, f"converting {SOURCE_FAMILY}"):
             if not (folder / CONFIG).is_file():
                 _make(sources, root, folder)
     except Exception as exc:  # any failure leaves the machine's fonts, which also print
