@@ -246,3 +246,12 @@ def test_the_fontconfig_file_escapes_the_configuration_it_includes(monkeypatch):
     monkeypatch.setenv("FONTCONFIG_FILE", "/etc/a&b<c>.conf")
     text = fonts.config_text()
     assert "/etc/a&amp;b&lt;c&gt;.conf" in text and "a&b<c>" not in text
+
+
+def test_a_chinese_running_title_reads_back_whole(config, chromium, poppler, tmp_path):
+    """Full-width punctuation side by side ("）：") stays on one line in the header."""
+    title = "测试（虚构）：2020年至2025年网络冒名顶替起诉"
+    page = _page(CHINESE).replace("<title>t</title>", f"<title>{title}</title>")
+    with browser.PdfPrinter(chromium) as printer:
+        (tmp_path / "page.pdf").write_bytes(printer.print_pdf(page))
+    assert title in poppler_text("pdftotext", tmp_path / "page.pdf")

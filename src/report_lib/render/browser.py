@@ -54,8 +54,11 @@ CHROMIUM_ARGS = (
 # templates/report/static/report.css and apply to pages without one. The top margin holds
 # the running title, the bottom one the page numbers.
 PAGE_MARGINS = {"top": "16mm", "right": "15mm", "bottom": "18mm", "left": "15mm"}
+# Punctuation kept at full width in the margins: trimmed "）：" in the running title read
+# back from the PDF as two lines ("测试（虚构）" and "：…") with the print font.
 _MARGIN_TEXT = (
     "box-sizing:border-box;width:100%;padding:0 15mm;font-size:8pt;color:#555;"
+    "text-spacing-trim:space-all;"
     "font-family:'Liberation Sans','DejaVu Sans','Noto Sans CJK SC',sans-serif;"
 )
 HEADER_TEMPLATE = (
