@@ -140,6 +140,15 @@ def test_a_duplicate_figure_id(primary, data_copy, capsys, processed):
     _assert_rejected(data_copy, capsys, processed, "row 4", "field 'figure_id'", "duplicate")
 
 
+@pytest.mark.parametrize(
+    "bad", ["../x/prosecuted", "", "_lead", "a-b", "x<b>", "é", "a b", "a" * 65], ids=repr
+)
+def test_a_figure_id_that_is_not_an_id(primary, data_copy, capsys, processed, bad):
+    edit_csv(primary / "figures.csv", 4, "figure_id", bad)
+    err = _assert_rejected(data_copy, capsys, processed, "row 4", "field 'figure_id'")
+    assert "is not a valid id (letters, digits and '_'" in err, err
+
+
 def test_a_quote_not_in_the_document(primary, data_copy, capsys, processed):
     edit_csv(primary / "figures.csv", 3, "quote", "approving the arrest of 168 suspects for theft")
     _assert_rejected(data_copy, capsys, processed, "row 3", "field 'quote'", "not in the document")

@@ -195,7 +195,11 @@ def _data_step(data: Path) -> int:
 
 
 @pytest.mark.parametrize(
-    "name", ["x<img src=x onerror=alert(1)>", "Upper-case", "a.b", "a b", "javascript:alert(1)"]
+    "name",
+    [
+        *("x<img src=x onerror=alert(1)>", "Upper-case", "a.b", "a b", "javascript:alert(1)"),
+        *("..peoplesdaily-2024-02", ".hidden", "-a", ".ipynb_checkpoints-x"),
+    ],
 )
 def test_a_source_folder_whose_name_is_not_an_id_is_refused(data_copy, capsys, name):
     folder = data_copy / "raw" / name
@@ -208,6 +212,13 @@ def test_a_source_folder_whose_name_is_not_an_id_is_refused(data_copy, capsys, n
     err = _one_line_error(capsys)
     assert f"{name!r} is not a valid id" in err, err
     assert not (data_copy / "processed").exists()
+
+
+def test_a_tool_s_checkpoint_folder_beside_the_sources_is_not_a_source(data_copy, capsys):
+    checkpoints = data_copy / "raw" / ".ipynb_checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / "notes-checkpoint.txt").write_text("draft", encoding="utf-8")
+    assert _data_step(data_copy) == 0, capsys.readouterr().err
 
 
 def test_an_origin_id_other_than_its_folder_is_refused(data_copy, capsys):

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from report_lib import ids
 from report_lib.data.corrections import Correction, correct, reading
 from report_lib.data.numbers import NumberFormatError, parse_quantity
 from report_lib.data.reference import Reference, Table, normalise_name
@@ -258,8 +259,7 @@ def _wording_zh(row: Row, value: int, qualifier: str) -> tuple[str, str]:
 def build_figure(row: Row, source: Source, ref: Reference, ledger: list[Correction]) -> Figure:
     """Parse, normalise and locate one transcribed row; any defect is a DataError."""
     f = row.fields
-    if not f["figure_id"]:
-        raise row.error("figure_id", "empty figure id")
+    ids.check(f["figure_id"], row.path, "figure_id", row=row.number, figure=True)
     quote_start, quote_end = _quote_span(row, source)
     try:
         raw_offset = locate(f["raw"], f["quote"])

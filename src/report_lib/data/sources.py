@@ -37,6 +37,9 @@ FIGURE_COLUMNS = (
 # Empty or absent: the origin's scope; no Chinese wording of the figure.
 OPTIONAL_FIGURE_COLUMNS = ("scope", "wording_zh", "wording_zh_source")
 EXCLUDED_COLUMNS = ("text", "start", "reason")
+# Folders tools make beside the data (JupyterLab's file checkpoints); any other folder
+# of data/raw is a source, so a misnamed one is refused rather than silently left out.
+TOOL_FOLDERS = frozenset({".ipynb_checkpoints"})
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def load_sources(raw: Path, errors: Collector) -> list[Source]:
         raise DataError(raw, "no such folder")
     if (raw / ORIGIN).exists():
         raise DataError(raw, "is a source folder; give the folder that holds source folders")
-    folders = sorted(p for p in raw.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = sorted(p for p in raw.iterdir() if p.is_dir() and p.name not in TOOL_FOLDERS)
     if not folders:
         raise DataError(raw, "no source folders")
     sources = []
