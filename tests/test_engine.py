@@ -304,3 +304,89 @@ def test_a_kernel_answering_an_earlier_request_is_ready():
     assert client.ready_with is not None
     assert client.ready_with["parent_header"]["msg_id"] == "request-0"
     assert client.iopub.messages == []  # start-up output read, not left for the first cell
+
+
+class _LateSubscriber(PromptKernelClient):
+    """A kernel whose answer to the first kernel_info came before our IOPub subscription
+    reached it, so that its busy and idle were dropped; then it welcomes the subscriber
+    (JEP 65), and answers every later request in full."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[str] = []
+        self.shell, self.iopub = _Channel([]), _Channel([])
+        self.silences = 0
+        self.ready_with: dict | None = None
+
+    def kernel_info(self) -> str:
+        request = f"request-{len(self.sent)}"
+        self.sent.append(request)
+        self.shell.messages.append(
+            {"msg_type": "kernel_info_reply", "parent_header": {"msg_id": request}}
+        )
+        if len(self.sent) == 1:
+            self.iopub.messages.append({"msg_type": "iopub_welcome", "content": {}})
+            return request
+        for state in ("busy", "idle"):
+            self.iopub.messages.append(
+                {
+                    "msg_type": "status",
+                    "parent_header": {"msg_id": request},
+                    "content": {"execution_state": state},
+                }
+            )
+        return request
+
+    @property
+    def shell_channel(self):
+        return self.shell
+
+    @property
+    def iopub_channel(self):
+        client = self
+
+        class Counted:
+            async def get_msg(self, timeout: float | None = None) -> dict:
+                try:
+                    return await client.iopub.get_msg(timeout)
+                except Empty:
+                    client.silences += 1
+                    raise
+
+        return Counted()
+
+    async def _async_is_alive(self) -> bool:
+        return True
+
+    def _handle_kernel_info_reply(self, msg: dict) -> None:
+        self.ready_with = msg
+
+
+def test_a_kernel_that_welcomes_a_late_subscriber_is_ready_without_waiting_for_silence():
+    """The welcome says IOPub is live: one more request is sure to be answered there. A
+    silence costs 0.2 s, and without the welcome every lost idle cost one."""
+    client = _LateSubscriber()
+    asyncio.run(client.wait_for_ready(timeout=5))
+    assert client.ready_with is not None
+    assert client.sent == ["request-0", "request-1"]
+    assert client.silences == 0
+
+
+def test_the_zygote_s_manager_wakes_when_its_kernel_ends_without_polling(monkeypatch):
+    """jupyter_client polls a kernel's end every 0.1 s; after a shutdown request that
+    cost every report 0.11 s. The zygote's manager waits on the kernel's pidfd."""
+    from report_lib.build.engine.provisioner import ZygoteKernelManager, ZygoteProvisioner
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.3)"])
+    provisioner = ZygoteProvisioner(kernel_id="k", kernel_spec=None, parent=None)
+    provisioner._pidfd = os.pidfd_open(child.pid)
+    manager = ZygoteKernelManager()
+    manager.provisioner = provisioner
+
+    async def no_sleep(*_args, **_kwargs):
+        raise AssertionError("polled with asyncio.sleep")
+
+    monkeypatch.setattr(asyncio, "sleep", no_sleep)
+    asyncio.run(manager._async_wait())
+    assert child.poll() is not None or child.wait(1) is not None
+    provisioner._close()
