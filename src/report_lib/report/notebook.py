@@ -4,6 +4,7 @@ the exact table it plots, and print prose. Keeps logic out of the notebooks."""
 from __future__ import annotations
 
 import base64
+import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,8 +33,9 @@ class Context:
     tables_dir: Path
     lang: str = language.DEFAULT  # the report's language (report_lib.language)
 
-    @property
+    @functools.cached_property
     def labels(self) -> summary.Labels:
+        """Made once: a report asks for them in almost every cell."""
         return summary.Labels.of(self.reference, self.sources, self.lang)
 
     @property
