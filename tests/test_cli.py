@@ -35,6 +35,9 @@ def test_build_refuses_an_unknown_crime_before_running(project, capsys):
     assert main(["build"]) == 2
     err = _one_line_error(capsys)
     assert "report appendix: parameter 'crime': unknown crime code 'heroes'" in err
+    lines = reports.read_text().splitlines()
+    row = next(n for n, line in enumerate(lines, 1) if line.strip() == "- id: appendix")
+    assert f", row {row}," in err, err  # the entry's own line, though groups reorder the list
     assert not (project / "outputs").exists()
 
 

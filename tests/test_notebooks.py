@@ -124,3 +124,4 @@ def test_the_report_list_is_checked_with_its_schema(tmp_path, old, new, message)
     with pytest.raises(DataError) as caught:
         load_reports(path, ROOT / "data" / "processed", ROOT / "data" / "reference")
     assert message in str(caught.value) and "reports.yml" in str(caught.value)
+    assert ", row " in str(caught.value), caught.value

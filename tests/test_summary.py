@@ -387,3 +387,26 @@ def test_a_chinese_key_figure_says_uncorroborated_exactly_when_the_data_does(wor
         text = summary.key_figure(row, labels, "zh").text
         alone = pd.notna(row.corroborated) and not bool(row.corroborated)
         assert ("未经证实" in text) == alone, text
+
+
+@pytest.mark.parametrize("world", ["real", "fixture_data"])
+def test_a_summary_table_marks_every_lower_bound_as_one(world, request):
+    """A reader of summary.csv must not take "more than 130,000" for 130000 exactly: a
+    number named by a figure carries that figure's qualifier, so does its rate per year,
+    and whole numbers are written whole."""
+    figures, labels = request.getfixturevalue(world)
+    qualifier = dict(zip(figures["figure_id"], figures["qualifier"], strict=True))
+    marked = set()
+    for made in _every_summary(figures, labels):
+        table = made.table()
+        assert list(table.columns) == ["item", "number", "value", "qualifier"]
+        for row in table.itertuples():
+            figure = row.number.removesuffix(" per year")
+            if figure in qualifier:
+                assert row.qualifier == qualifier[figure], (world, row)
+                marked |= {figure} if row.qualifier == fmt.MORE_THAN else set()
+        for line in table.to_csv(index=False, lineterminator="\n").splitlines()[1:]:
+            value = line.split(",")[-2]
+            assert not value.endswith(".0"), (world, line)
+    shown = {f for made in _every_summary(figures, labels) for f in made.table()["number"]}
+    assert marked == {f for f, q in qualifier.items() if q == fmt.MORE_THAN and f in shown}

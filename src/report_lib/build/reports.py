@@ -40,6 +40,7 @@ class Report:
     parameters: dict[str, Any] = field(default_factory=dict)
     group: str = DEFAULT_GROUP
     lang: str = language.DEFAULT
+    row: int | None = field(default=None, compare=False)  # its entry's (or rule's) line
 
     @property
     def key(self) -> str:
@@ -113,14 +114,19 @@ def _subjects(rule: dict[str, Any], data: Data) -> Iterable[tuple[dict[str, str]
         yield {**row, "crime": code, "slug": code.replace("_", "-")}, {"crime": code}
 
 
-def expand(path: Path, rules: list[dict[str, Any]], data: Data) -> list[tuple]:
-    """(id, notebook, texts by language, parameters, rule) of every report the rules make."""
+def expand(
+    path: Path, rules: list[dict[str, Any]], data: Data, lines: dict[tuple, int] | None = None
+) -> list[tuple]:
+    """(id, notebook, texts by language, parameters, rule, line) of every report the rules
+    make; `lines`: the list's line numbers, for errors."""
     reports: list[tuple] = []
-    for number, rule in enumerate(rules, 1):
+    for number, rule in enumerate(rules):
+        row = (lines or {}).get(("rules", number, "id"))
         for values, parameters in _subjects(rule, data):
             report_id = _fill(rule["id"], values)
-            ids.check(report_id, path, f"rules[{number - 1}].id")
-            reports.append((report_id, rule["notebook"], _texts(rule, values), parameters, rule))
+            ids.check(report_id, path, "id", row=row, where=f"rule {number + 1} made")
+            made = (report_id, rule["notebook"], _texts(rule, values), parameters, rule, row)
+            reports.append(made)
     return reports
 
 
@@ -135,13 +141,20 @@ def load_reports(
     document, lines = yamlfile.load(path, schemas.REPORTS)
     root = path.parent.parent
     made = [
-        (entry["id"], entry["notebook"], _texts(entry), entry["parameters"], entry)
-        for entry in document["reports"]
+        (
+            entry["id"],
+            entry["notebook"],
+            _texts(entry),
+            entry["parameters"],
+            entry,
+            lines.get(("reports", number, "id")),
+        )
+        for number, entry in enumerate(document["reports"])
     ]
     rules = document.get("rules", [])
     if rules:
         data = read_data(processed or root / paths.PROCESSED, reference or root / paths.REFERENCE)
-        made += expand(path, rules, data)
+        made += expand(path, rules, data, lines)
     groups = {group["en"]: group for group in document.get("groups", [])}
     order = {name: i for i, name in enumerate(groups)}
     made.sort(key=lambda m: order.get(m[4].get("group", DEFAULT_GROUP), len(order)))  # stable
@@ -154,25 +167,25 @@ def load_reports(
             parameters,
             _group(groups, entry.get("group", DEFAULT_GROUP), lang),
             lang,
+            row,
         )
         for lang in language.LANGUAGES
-        for report_id, notebook, texts, parameters, entry in made
+        for report_id, notebook, texts, parameters, entry, row in made
     ]
     if not listed:
         raise DataError(
             path, "no reports: list some under 'reports' or add 'rules'", field="reports"
         )
     seen: set[str] = set()
-    for number, report in enumerate(listed[: len(made)]):
-        row = lines.get(("reports", number, "id"))  # None for a report a rule made
+    for report in listed[: len(made)]:
         if report.id in seen:
-            raise DataError(path, f"duplicate report id '{report.id}'", row=row, field="id")
+            raise DataError(path, f"duplicate report id '{report.id}'", row=report.row, field="id")
         seen.add(report.id)
         if not report.notebook.is_file():
             raise DataError(
                 path,
                 f"report {report.id}: no notebook {report.notebook}",
-                row=row,
+                row=report.row,
                 field="notebook",
             )
     return listed
@@ -188,7 +201,10 @@ def parameter_codes(reference: Path, raw: Path) -> dict[str, set[str]]:
     from report_lib.data.reference import load_reference
 
     ref = load_reference(reference)
-    sources = {p.name for p in raw.iterdir() if p.is_dir()} if raw.is_dir() else set()
+    from report_lib.data.sources import TOOL_FOLDERS
+
+    folders = raw.iterdir() if raw.is_dir() else ()
+    sources = {p.name for p in folders if p.is_dir() and p.name not in TOOL_FOLDERS}
     return {"crimes": set(ref.crimes.rows), "cases": set(ref.cases.rows), "sources": sources}
 
 
@@ -203,6 +219,7 @@ def check_parameters(
             raise DataError(
                 path,
                 f"{where} is not declared by {report.notebook.name} (it declares: {known})",
+                row=report.row,
                 field="parameters",
             )
         expected = TYPES.get(declared[name].get("inferred_type_name") or "")
@@ -213,8 +230,11 @@ def check_parameters(
                 path,
                 f"{where} must be {declared[name]['inferred_type_name']}, "
                 f"got {type(value).__name__} {value!r}",
+                row=report.row,
                 field="parameters",
             )
         table = CODE_PARAMETERS.get(name)
         if table and table in codes and value not in codes[table]:
-            raise DataError(path, f"{where}: unknown {name} code '{value}'", field="parameters")
+            raise DataError(
+                path, f"{where}: unknown {name} code '{value}'", row=report.row, field="parameters"
+            )

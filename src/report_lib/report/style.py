@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from report_lib import language
 from report_lib.hashing import sha256_value
+from report_lib.render.fonts import SOURCE_FAMILY as CJK_FONT
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in greyscale.
 CRIME_COLOURS: Mapping[str, str] = MappingProxyType(
@@ -45,14 +46,13 @@ def crime_colour(code: str) -> str:
 
 
 INLINE_BACKENDS = ("inline", "module://matplotlib_inline.backend_inline")
-CJK_FONT = "Noto Sans CJK SC"
 CJK_FONT_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 # Sized for the narrowest reader: a 390 px phone shows the chart 358 px wide (the column
 # less its padding). A 4.7-inch figure saved with 0.05-inch margins is 345.6 pt (460.8 CSS
 # px) wide, so it is scaled by 0.78 and its smallest text, 9 pt = 12 px, shows at 9.3 px.
-# In the A4 PDF the chart is 70 % of the 180 mm text width (357 pt): 9 pt prints at 9.3
-# pt. Wider screens enlarge it.
+# In the A4 PDF the chart is 70 % of the 180 mm text width (357 pt; a saved chart is 343
+# pt wide): 9 pt prints at 9.4 pt, and at 8.6 pt in Chinese (64 %). Wider screens enlarge it.
 FIGURE_WIDTH = 4.7  # inches
 LATIN_FONT = "DejaVu Sans"  # the SVG names it: the browser must have it (fonts-dejavu-core)
 MIN_FONT_SIZE = 9  # points: no chart text is smaller (tests hold every figure to it)

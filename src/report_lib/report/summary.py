@@ -104,6 +104,7 @@ class Finding:
     crimes: tuple[str, ...] = ()
     note: str = ""  # the unequal-periods caveat it carries, said once under a summary's list
     lang: str = language.DEFAULT
+    bounds: frozenset[str] = frozenset()  # which of `numbers` are lower bounds ("more than")
 
     @property
     def _space(self) -> str:
@@ -133,14 +134,20 @@ class Summary:
     lang: str = language.DEFAULT
 
     def table(self) -> pd.DataFrame:
-        """Every number the summary states, by item: saved beside the report's charts."""
+        """Every number the summary states, by item, a lower bound marked as one: saved
+        beside the report's charts. A whole number is written whole (130000, not 130000.0)."""
         rows = [
-            {"item": f"{kind} {i + 1}", "number": name, "value": value}
+            {
+                "item": f"{kind} {i + 1}",
+                "number": name,
+                "value": int(value) if float(value).is_integer() else value,
+                "qualifier": fmt.MORE_THAN if name in item.bounds else fmt.EXACT,
+            }
             for kind, items in (("key figure", self.key_figures), ("finding", self.findings))
             for i, item in enumerate(items)
             for name, value in item.numbers.items()
         ]
-        return pd.DataFrame(rows, columns=["item", "number", "value"])
+        return pd.DataFrame(rows, columns=["item", "number", "value", "qualifier"], dtype=object)
 
     @property
     def notes(self) -> list[str]:
@@ -239,14 +246,20 @@ def key_figure(row, labels: Labels, lang: str = language.DEFAULT) -> Finding:
             f"{value}{labels.unit(row.unit)}（{_period(row, lang)}；{scope}；{publisher}"
         )
         text += "；未经证实：其他公开报道均未载明此数）" if alone else "）"
-        return Finding(text, {row.figure_id: float(row.value)}, lang=lang)
+        return Finding(text, {row.figure_id: float(row.value)}, lang=lang, bounds=_bound(row))
     text = (
         f"{row.measure_label.capitalize()}, {_subject(row, labels)}: {value} {row.unit} "
         f"({_period(row)}; {scope}; {labels.publishers.get(row.source_id, 'source not named')}"
     )
     if alone:
         text += "; uncorroborated: no other published report states it"
-    return Finding(text + ")", {row.figure_id: float(row.value)})
+    return Finding(text + ")", {row.figure_id: float(row.value)}, bounds=_bound(row))
+
+
+def _bound(row, *names: str) -> frozenset[str]:
+    """The figure's id and `names` (numbers derived from it) if the figure is a lower
+    bound: what a summary's table marks as one."""
+    return frozenset((row.figure_id, *names)) if row.qualifier == fmt.MORE_THAN else frozenset()
 
 
 def latest_by_crime(figures: pd.DataFrame) -> pd.DataFrame:
@@ -516,13 +529,14 @@ def rates(
         return None
     rows = rows.sort_values(["period_end", "period_start", "source_id"], kind="stable")
     zh = lang == "zh"
-    numbers, parts = {}, []
+    numbers, parts, bounds = {}, [], frozenset()
     for row in rows.itertuples():
         rate, decimals = rate_shown(
             charts.per_year(row.value, row.period_start, row.period_end), row.qualifier
         )
         numbers[f"{row.figure_id} per year"] = rate
         numbers[row.figure_id] = float(row.value)
+        bounds |= _bound(row, f"{row.figure_id} per year")
         parts.append(_rate_part(row, rate, decimals, labels, lang))
     if zh:
         counted = labels.counted(measure, rows["unit"].iloc[0])
@@ -549,7 +563,7 @@ def rates(
             if zh
             else " A lower bound gives a lower bound per year, so the rates are not ranked."
         )
-    return Finding(text, numbers, (crime,), lang=lang)
+    return Finding(text, numbers, (crime,), lang=lang, bounds=bounds)
 
 
 def _bounds_text(bounded: int, count: int, lang: str) -> str:
@@ -729,7 +743,9 @@ def _reads_per_hour(case: str, r, w, labels: Labels, lang: str) -> Finding:
             f"{hours} hours, on average."
         )
     numbers = {"reads per hour": float(int(rate)), "hours": float(w["value"])}
-    return Finding(text, {**numbers, "reads": float(r["value"])}, lang=lang)
+    bounds = {"reads per hour", "reads"} if r["qualifier"] == fmt.MORE_THAN else set()
+    numbers = {**numbers, "reads": float(r["value"])}
+    return Finding(text, numbers, lang=lang, bounds=frozenset(bounds))
 
 
 def for_cases(
@@ -743,7 +759,8 @@ def for_cases(
     reads = rows[rows["measure"] == "reads"].set_index("case")
     windows = rows[rows["measure"] == "reach_window"].set_index("case")
     for case in reads.index.intersection(windows.index):
-        if windows.loc[case, "value"] > 0:
+        # Over a window that is itself a lower bound, reads an hour would have no bound.
+        if windows.loc[case, "value"] > 0 and windows.loc[case, "qualifier"] == fmt.EXACT:
             found.append(_reads_per_hour(case, reads.loc[case], windows.loc[case], labels, lang))
     values = reads["value"].astype(float).to_dict()
     top = fmt.leaders(values) if len(reads) > 1 else []
@@ -756,7 +773,8 @@ def for_cases(
             if lang == "zh"
             else f"The most read: {names}, {most} reads."
         )
-        found.append(Finding(text, {"reads": values[top[0]]}, lang=lang))
+        bounds = {"reads"} if reads.loc[top[0], "qualifier"] == fmt.MORE_THAN else set()
+        found.append(Finding(text, {"reads": values[top[0]]}, lang=lang, bounds=frozenset(bounds)))
     found.append(lower_bounds(rows, lang))
     return Summary(keys, _kept(found), lang)
 
