@@ -124,7 +124,8 @@ def test_two_builds_at_once_leave_every_output_whole(built, project_copy, report
 def test_a_killed_build_is_never_published_and_the_next_repairs_it(
     project_copy, tmp_path, report_figure
 ):
-    for name in ("crime_profile.ipynb", "overview.ipynb", "over_time.ipynb"):
+    touched = ("crime_profile.ipynb", "overview.ipynb", "over_time.ipynb")
+    for name in touched:
         _touch_notebook(project_copy, name)
     token = f"report-lib-test-{uuid.uuid4().hex}"
     run = subprocess.Popen(
@@ -169,7 +170,10 @@ def test_a_killed_build_is_never_published_and_the_next_repairs_it(
     assert "up to date" not in repaired.stdout
     manifest = read_manifest(project_copy)
     assert manifest["status"] == OK
-    for entry in manifest["reports"]:
+    assert "unsettled" not in manifest
+    for entry in manifest["reports"]:  # those done before the kill too
+        edited = Path(entry["notebook"]).name in touched
+        assert entry["changes"] == (["notebook"] if edited else []), entry
         index = (project_copy.out / index_page(entry["lang"])).read_text()
         assert entry["run_fingerprint"] and f'href="{entry["outputs"]["html"]}"' in index
     again = subprocess.run(

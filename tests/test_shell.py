@@ -18,7 +18,7 @@ from report_lib.build import changes, publish
 from report_lib.build.downloads import COLUMNS, write_figures
 from report_lib.build.fingerprint import Keys
 from report_lib.build.index import CHANGE_LABELS, render_index
-from report_lib.build.manifest import outputs_of
+from report_lib.build.manifest import BUILDING, OK, UNSETTLED, outputs_of, unsettled
 from report_lib.build.reports import Report
 from report_lib.errors import DataError
 from report_lib.paths import BUILD_TEMPLATES, RENDER_TEMPLATES, Layout
@@ -175,6 +175,21 @@ def test_reports_the_build_left_alone_are_unchanged_or_failed():
     assert changes.settle(entry, built=True, failed=False) == entry
     assert changes.settle(entry, built=False, failed=False)["changes"] == []
     assert changes.settle(entry, built=False, failed=True)["changes"] == ["failed"]
+
+
+def test_what_a_killed_build_rebuilt_keeps_its_changes_until_a_build_ends():
+    """Against the last build that ended, a report a killed build rebuilt has changed:
+    the next build must not call it unchanged for not rebuilding it again."""
+    entry = {"id": "a", "changes": ["data"]}
+    assert changes.settle(entry, built=False, failed=False, unsettled=True) == entry
+    failed = changes.settle(entry, built=False, failed=True, unsettled=True)
+    assert failed["changes"] == ["failed"]
+    assert changes.merged(["code", "failed", 3, ["x"]], ["data"]) == ["data", "code"]
+    assert changes.merged(None, []) == []
+    building = {"status": BUILDING, UNSETTLED: ["a", 3, None]}
+    assert unsettled(building) == {"a"}
+    assert unsettled({**building, "status": OK}) == set()
+    assert unsettled({"status": BUILDING, UNSETTLED: "a"}) == set()
 
 
 # ---- figures.csv ---------------------------------------------------------------------

@@ -46,9 +46,20 @@ def changes(
     return [kind for kind in KINDS if kind in found] or [LAYOUT]  # title, summary, options
 
 
-def settle(entry: dict[str, Any], built: bool, failed: bool) -> dict[str, Any]:
+def settle(
+    entry: dict[str, Any], built: bool, failed: bool, unsettled: bool = False
+) -> dict[str, Any]:
     """The entry as the finished build records it: one it did not rebuild is unchanged
-    since the previous build, or marked failed when its update failed."""
-    if built:
+    since the previous build, or marked failed when its update failed. One a killed
+    build rebuilt (`unsettled`) keeps its changes: the previous build that ended had
+    not seen them."""
+    if built or (unsettled and not failed):
         return entry
     return {**entry, "changes": [FAILED] if failed else []}
+
+
+def merged(earlier: object, later: list[str]) -> list[str]:
+    """The changes of a report a killed build had rebuilt (`earlier`, from its manifest)
+    and that this build rebuilds again: both stand against the last build that ended."""
+    kept = {k for k in earlier if isinstance(k, str)} if isinstance(earlier, list) else set()
+    return [kind for kind in KINDS if kind in (kept | set(later)) - {FAILED}]

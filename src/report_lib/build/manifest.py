@@ -18,6 +18,16 @@ OK = "ok"
 BUILDING = "building"  # a build is running, or was killed before it wrote the index
 FAILED = "failed"
 INCOMPLETE = "incomplete"
+# While a build runs: the reports it (or a killed build before it) has rebuilt, whose
+# changes still stand against the last build that ended; gone once a build ends.
+UNSETTLED = "unsettled"
+
+
+def unsettled(manifest: dict[str, Any]) -> set[str]:
+    """The reports a killed build left unsettled (none if the last build ended)."""
+    if manifest.get("status") != BUILDING or not isinstance(manifest.get(UNSETTLED), list):
+        return set()
+    return {key for key in manifest[UNSETTLED] if isinstance(key, str)}
 
 
 def outputs_of(report: Report) -> dict[str, str]:

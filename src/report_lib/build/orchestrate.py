@@ -40,10 +40,12 @@ from report_lib.build.manifest import (
     FAILED,
     INCOMPLETE,
     OK,
+    UNSETTLED,
     entry_key,
     outputs_of,
     read_manifest,
     report_of,
+    unsettled,
     write_manifest,
 )
 from report_lib.build.navigation import listing, page_metadata
@@ -399,7 +401,9 @@ def _build(
     record = {"status": BUILDING, "revision": rev, "build_date": date}
     listed_keys = {r.key for r in reports}
     kept = [e for e in manifest["reports"] if entry_key(e) in listed_keys]
-    write_manifest(layout, {**record, "reports": kept})  # before any output changes
+    carried = unsettled(manifest) & listed_keys
+    # Before any output changes; a build killed now leaves what it carried unsettled.
+    write_manifest(layout, {**record, "reports": kept, UNSETTLED: sorted(carried)})
     by_key = {r.key: r for r in to_run}
     failed: set[str] = set()
     render = {"rev": rev, "date": date, "show_code": show_code, "site": listing(reports)}
@@ -413,12 +417,14 @@ def _build(
             pdf_s = time.perf_counter() - printing.started[report.key]
             _install(report, layout, made, pdf)
             prov = provenance(report, layout, rev, date)
-            previous[report.key] = _entry(
-                report, keys[report.key], prov, rev, layout, previous.get(report.key)
-            )
+            before = previous.get(report.key)
+            entry = _entry(report, keys[report.key], prov, rev, layout, before)
+            if report.key in carried and before:  # a killed build's changes still stand
+                entry["changes"] = changes.merged(before.get("changes"), entry["changes"])
+            previous[report.key] = entry
             built.add(report.key)
             done = [previous[r.key] for r in reports if r.key in previous]
-            write_manifest(layout, {**record, "reports": done})
+            write_manifest(layout, {**record, "reports": done, UNSETTLED: sorted(carried | built)})
             print(f"  ok {report.key:<31} {ran}, html {made.seconds:4.1f} s, pdf {pdf_s:4.1f} s")
             if stats is not None:
                 times = {"html_s": made.seconds, "pdf_s": pdf_s, **timings.get(report.key, {})}
@@ -452,7 +458,7 @@ def _build(
             install(*printed)
     shutil.rmtree(layout.work, ignore_errors=True)
     entries = [
-        changes.settle(previous[r.key], r.key in built, r.key in failed)
+        changes.settle(previous[r.key], r.key in built, r.key in failed, r.key in carried)
         for r in reports
         if r.key in previous
     ]
