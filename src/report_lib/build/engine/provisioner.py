@@ -148,11 +148,11 @@ class PromptKernelClient(AsyncKernelClient):
     kernel_info request has come, every message of the kernel's start-up has come too.
 
     That `idle` is lost when it is published before our IOPub subscription reaches the
-    kernel, which a silence shows only after a wait (0.2 s here, each time: a kernel
-    took 2 or 3 requests, 0.13 to 0.4 s). ipykernel greets each new subscriber with
-    `iopub_welcome` (JEP 65): from then on nothing is lost, so a request sent after it
-    is answered on IOPub for sure, and is awaited without a silence limit. A kernel that
-    sends no welcome is asked again after each silence, as before."""
+    kernel, which a silence shows only after a wait (0.2 s here, each time: half the
+    kernels needed a second request, 0.13 to 0.4 s in all). ipykernel greets each new
+    subscriber with `iopub_welcome` (JEP 65): from then on nothing is lost, so a request
+    sent after it is answered on IOPub for sure, and is awaited without a silence limit.
+    A kernel that sends no welcome is asked again after each silence, as before."""
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
