@@ -248,38 +248,38 @@ def test_a_missing_kernel_spec_is_one_line_naming_the_fix():
 class _Channel:
     def __init__(self, messages: list[dict]) -> None:
         self.messages = messages
+        self.silences = 0
 
     async def get_msg(self, timeout: float | None = None) -> dict:
         if not self.messages:
+            self.silences += 1
             await asyncio.sleep(min(timeout or 0, 0.01))
             raise Empty
         return self.messages.pop(0)
 
 
-class _LaggingKernel(PromptKernelClient):
-    """A loaded kernel: each kernel_info request is answered only after the next one has
-    been sent, then its IOPub says busy and idle."""
+class _FakeKernel(PromptKernelClient):
+    """A client whose kernel is scripted by `kernel_info`: it records the requests sent
+    and the reply it became ready with."""
 
-    def __init__(self) -> None:
+    def __init__(self, iopub: list[dict]) -> None:
         super().__init__()
         self.sent: list[str] = []
-        self.shell, self.iopub = _Channel([]), _Channel([{"msg_type": "stream"}])
+        self.shell, self.iopub = _Channel([]), _Channel(iopub)
         self.ready_with: dict | None = None
 
-    def kernel_info(self) -> str:
-        self.sent.append(f"request-{len(self.sent)}")
-        if len(self.sent) > 1:
-            earlier = {"msg_id": self.sent[-2]}
-            self.shell.messages.append({"msg_type": "kernel_info_reply", "parent_header": earlier})
-            for state in ("busy", "idle"):
-                self.iopub.messages.append(
-                    {
-                        "msg_type": "status",
-                        "parent_header": earlier,
-                        "content": {"execution_state": state},
-                    }
-                )
-        return self.sent[-1]
+    def _answer(self, request: str, *, on_iopub: bool = True) -> None:
+        """The kernel's reply to `request`, and its busy and idle on IOPub."""
+        parent = {"msg_id": request}
+        self.shell.messages.append({"msg_type": "kernel_info_reply", "parent_header": parent})
+        for state in ("busy", "idle") if on_iopub else ():
+            self.iopub.messages.append(
+                {
+                    "msg_type": "status",
+                    "parent_header": parent,
+                    "content": {"execution_state": state},
+                }
+            )
 
     @property
     def shell_channel(self):
@@ -296,6 +296,20 @@ class _LaggingKernel(PromptKernelClient):
         self.ready_with = msg
 
 
+class _LaggingKernel(_FakeKernel):
+    """A loaded kernel: each kernel_info request is answered only after the next one has
+    been sent, then its IOPub says busy and idle."""
+
+    def __init__(self) -> None:
+        super().__init__([{"msg_type": "stream"}])
+
+    def kernel_info(self) -> str:
+        self.sent.append(f"request-{len(self.sent)}")
+        if len(self.sent) > 1:
+            self._answer(self.sent[-2])
+        return self.sent[-1]
+
+
 def test_a_kernel_answering_an_earlier_request_is_ready():
     """A reply to an earlier kernel_info request counts: waiting for the latest one only
     would lag one request behind for ever (it did, under load, at 100 reports)."""
@@ -306,60 +320,22 @@ def test_a_kernel_answering_an_earlier_request_is_ready():
     assert client.iopub.messages == []  # start-up output read, not left for the first cell
 
 
-class _LateSubscriber(PromptKernelClient):
+class _LateSubscriber(_FakeKernel):
     """A kernel whose answer to the first kernel_info came before our IOPub subscription
     reached it, so that its busy and idle were dropped; then it welcomes the subscriber
     (JEP 65), and answers every later request in full."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[str] = []
-        self.shell, self.iopub = _Channel([]), _Channel([])
-        self.silences = 0
-        self.ready_with: dict | None = None
+        super().__init__([])
 
     def kernel_info(self) -> str:
         request = f"request-{len(self.sent)}"
         self.sent.append(request)
-        self.shell.messages.append(
-            {"msg_type": "kernel_info_reply", "parent_header": {"msg_id": request}}
-        )
-        if len(self.sent) == 1:
+        first = len(self.sent) == 1
+        self._answer(request, on_iopub=not first)
+        if first:
             self.iopub.messages.append({"msg_type": "iopub_welcome", "content": {}})
-            return request
-        for state in ("busy", "idle"):
-            self.iopub.messages.append(
-                {
-                    "msg_type": "status",
-                    "parent_header": {"msg_id": request},
-                    "content": {"execution_state": state},
-                }
-            )
         return request
-
-    @property
-    def shell_channel(self):
-        return self.shell
-
-    @property
-    def iopub_channel(self):
-        client = self
-
-        class Counted:
-            async def get_msg(self, timeout: float | None = None) -> dict:
-                try:
-                    return await client.iopub.get_msg(timeout)
-                except Empty:
-                    client.silences += 1
-                    raise
-
-        return Counted()
-
-    async def _async_is_alive(self) -> bool:
-        return True
-
-    def _handle_kernel_info_reply(self, msg: dict) -> None:
-        self.ready_with = msg
 
 
 def test_a_kernel_that_welcomes_a_late_subscriber_is_ready_without_waiting_for_silence():
@@ -369,7 +345,7 @@ def test_a_kernel_that_welcomes_a_late_subscriber_is_ready_without_waiting_for_s
     asyncio.run(client.wait_for_ready(timeout=5))
     assert client.ready_with is not None
     assert client.sent == ["request-0", "request-1"]
-    assert client.silences == 0
+    assert client.iopub.silences == 0
 
 
 def test_the_zygote_s_manager_wakes_when_its_kernel_ends_without_polling(monkeypatch):

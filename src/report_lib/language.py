@@ -36,6 +36,8 @@ PUNCTUATION: dict[str, dict[str, str]] = {
     "zh": {"comma": "，", "semicolon": "；", "colon": "：", "range": "至"},
 }
 DOMAINS: tuple[str, ...] = ("shell", "report", "charts")
+# The typeface of Chinese text, in charts and on paper (Debian's fonts-noto-cjk).
+CJK_FAMILY = "Noto Sans CJK SC"
 # The only Latin words a Chinese page may show outside quotes, names and text marked
 # lang="en" (docs/style.md): the page tests read this one list, so add to it, never fork it.
 ALLOWED_LATIN: tuple[str, ...] = (

@@ -115,13 +115,13 @@ def _subjects(rule: dict[str, Any], data: Data) -> Iterable[tuple[dict[str, str]
 
 
 def expand(
-    path: Path, rules: list[dict[str, Any]], data: Data, lines: dict[tuple, int] | None = None
+    path: Path, rules: list[dict[str, Any]], data: Data, lines: dict[tuple, int]
 ) -> list[tuple]:
     """(id, notebook, texts by language, parameters, rule, line) of every report the rules
     make; `lines`: the list's line numbers, for errors."""
     reports: list[tuple] = []
     for number, rule in enumerate(rules):
-        row = (lines or {}).get(("rules", number, "id"))
+        row = lines.get(("rules", number, "id"))
         for values, parameters in _subjects(rule, data):
             report_id = _fill(rule["id"], values)
             ids.check(report_id, path, "id", row=row, where=f"rule {number + 1} made")

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 
-from report_lib.render.fonts import SOURCE_FAMILY as CJK_FAMILY
+from report_lib.language import CJK_FAMILY
 
 POPPLER_TOOLS = ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
 LATIN_FAMILY = "DejaVu Sans"  # the charts' SVG text asks the browser for it (report.style)

@@ -31,11 +31,12 @@ from typing import NamedTuple
 
 from markupsafe import escape
 
+from report_lib import language
 from report_lib.build import lock
 
 log = logging.getLogger(__name__)
 
-SOURCE_FAMILY = "Noto Sans CJK SC"
+SOURCE_FAMILY = language.CJK_FAMILY
 PRINT_FAMILY = "Report Print Sans SC"
 PRINT_NAME = PRINT_FAMILY.replace(" ", "")  # in file and PostScript names
 WEIGHTS = ("Regular", "Bold")

@@ -20,7 +20,6 @@ from matplotlib.figure import Figure
 
 from report_lib import language
 from report_lib.hashing import sha256_value
-from report_lib.render.fonts import SOURCE_FAMILY as CJK_FONT
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in greyscale.
 CRIME_COLOURS: Mapping[str, str] = MappingProxyType(
@@ -46,6 +45,7 @@ def crime_colour(code: str) -> str:
 
 
 INLINE_BACKENDS = ("inline", "module://matplotlib_inline.backend_inline")
+CJK_FONT = language.CJK_FAMILY
 CJK_FONT_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
 # Sized for the narrowest reader: a 390 px phone shows the chart 358 px wide (the column

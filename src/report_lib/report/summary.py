@@ -742,10 +742,15 @@ def _reads_per_hour(case: str, r, w, labels: Labels, lang: str) -> Finding:
             f"{name}: {fmt.number(int(rate), r['qualifier'])} reads an hour over its first "
             f"{hours} hours, on average."
         )
-    numbers = {"reads per hour": float(int(rate)), "hours": float(w["value"])}
-    bounds = {"reads per hour", "reads"} if r["qualifier"] == fmt.MORE_THAN else set()
-    numbers = {**numbers, "reads": float(r["value"])}
-    return Finding(text, numbers, lang=lang, bounds=frozenset(bounds))
+    numbers = {
+        "reads per hour": float(int(rate)),
+        "hours": float(w["value"]),
+        "reads": float(r["value"]),
+    }
+    bounded = r["qualifier"] == fmt.MORE_THAN
+    return Finding(
+        text, numbers, lang=lang, bounds=frozenset({"reads per hour", "reads"} if bounded else ())
+    )
 
 
 def for_cases(
