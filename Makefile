@@ -43,8 +43,11 @@ env: $(STAMP) ## Create or update the Python environment in .venv (pinned, with 
 
 SYSTEM_STAMP := $(VENV)/.system
 DATA_STAMP := $(VENV)/.data
-# Folders too: removing a source changes its parent folder's time.
-DATA_INPUTS := $(shell find data/raw data/reference) data/corrections.csv \
+# Folders too: removing a source changes its parent folder's time. A name make cannot
+# take as a prerequisite (a space, a colon…) is left out here; its parent folder's time
+# still sends the data step, which refuses the name in one line.
+DATA_INPUTS := $(shell find data/raw data/reference -name '*[^A-Za-z0-9._-]*' -prune -o -print) \
+	data/corrections.csv \
 	$(wildcard src/report_lib/*.py src/report_lib/data/*.py)
 
 system: $(STAMP) ## Install Chromium, poppler, fonts (DejaVu, CJK) and nginx from Debian if missing (as root)

@@ -112,3 +112,17 @@ def test_lab_starts_on_localhost_as_root_or_not(checkout, uid):
     assert args[0] == "lab" and "--ip=127.0.0.1" in args
     assert ("--allow-root" in args) == (uid == 0)
     assert "http://127.0.0.1:8888/lab" in made.stdout
+
+
+@pytest.mark.parametrize(
+    "name", ["people daily 2024", "a:b", "x%y", "x#y", "q$(shell touch injected)"]
+)
+def test_a_source_folder_name_make_cannot_take_still_reaches_the_data_step(checkout, name):
+    """make splits prerequisites at spaces and reads ':' and '%' in them: such a folder
+    must not stop make with its own message, but reach the data step, which names it."""
+    (checkout / "data" / "raw" / name).mkdir()
+    (checkout / "data" / "corrections.csv").write_text("")
+    made = _make(checkout, ".venv/.data")
+    assert made.returncode == 0, made.stderr
+    assert _args(checkout, "report-lib") == ["data"]
+    assert not (checkout / "injected").exists()
